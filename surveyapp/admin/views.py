@@ -1,0 +1,2 @@
+"""Admin views: the NGO registry."""
+from . import bp  # noqa: F401

@@ -1,0 +1,18 @@
+"""CLI commands; each calls services and commits once, or exits non-zero with a one-line reason."""
+from __future__ import annotations
+
+import click
+
+from ..services.errors import DomainError
+
+
+def fail(message: str) -> None:
+    """Exit with status 1 and a one-line reason on standard error."""
+    raise click.ClickException(message.replace("\n", " "))
+
+
+def domain_error_message(exc: DomainError) -> str:
+    if exc.fields:
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        return f"{exc.message} ({details})"
+    return exc.message

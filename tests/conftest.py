@@ -1,0 +1,169 @@
+"""Fixtures: ``app``/``client``/``runner``/``db`` on SQLite *and* PostgreSQL, isolated per test.
+
+PostgreSQL comes from ``SENIM_TEST_POSTGRES`` (default: the local server, database ``test``). Each
+pytest-xdist worker gets its own database. Locally an unreachable server skips the PostgreSQL half;
+with ``CI=true`` (or ``SENIM_REQUIRE_POSTGRES=1``) it fails instead.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from models import db as _db
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+REQUIRE_ALL = os.environ.get("CI", "").lower() == "true" or os.environ.get("SENIM_REQUIRE_POSTGRES") == "1"
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def _pg_admin_url() -> str:
+    from surveyapp.config import normalise_database_url
+
+    return normalise_database_url(os.environ.get("SENIM_TEST_POSTGRES", DEFAULT_PG))
+
+
+def _pg_reachable(url: str) -> str | None:
+    """None when the server answers, else the reason."""
+    u = make_url(url)
+    try:
+        with socket.create_connection((u.host or "127.0.0.1", u.port or 5432), timeout=2):
+            pass
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+        return f"{type(exc).__name__}: {exc}".splitlines()[0]
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this worker, with the schema created from the models."""
+    admin_url = _pg_admin_url()
+    reason = _pg_reachable(admin_url)
+    if reason:
+        if REQUIRE_ALL:
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
+        pytest.skip(f"PostgreSQL unavailable: {reason}")
+    name = f"senim_test_{worker_id}".replace("-", "_")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    engine = create_engine(url)
+    _db.metadata.create_all(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    return getattr(getattr(request.config, "workerinput", None), "get", lambda *_: "main")("workerid", "main")
+
+
+def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
+    from surveyapp import create_app
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SENIM_ARGON2": CHEAP_ARGON2,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    app = create_app(config, environ={})
+    app.instance_path = str(tmp_path / "instance")
+    return app
+
+
+def _truncate_all(app: Flask) -> None:
+    with app.app_context():
+        names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+        with _db.engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _db.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(backend: str, request: pytest.FixtureRequest, tmp_path: Path, app_config: dict[str, Any]) -> Iterator[Flask]:
+    """A configured app on a fresh, empty schema (SQLite file or a truncated PostgreSQL database)."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'senim-test.db'}"
+        application = make_test_app(url, tmp_path, **app_config)
+        with application.app_context():
+            _db.create_all()
+        yield application
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+    else:
+        url = request.getfixturevalue("postgres_url")
+        application = make_test_app(url, tmp_path, **app_config)
+        yield application
+        with application.app_context():
+            _db.session.remove()
+        _truncate_all(application)
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """The SQLAlchemy handle inside an app context."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+
+
+@pytest.fixture
+def regions(db: Any) -> dict[str, Any]:
+    """The 20 regions, loaded and committed; keyed by ISO code."""
+    from surveyapp.services.regions import load_regions, regions_by_code
+
+    load_regions()
+    db.session.commit()
+    return regions_by_code()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def login(client: FlaskClient, email: str, password: str) -> Any:
+    """Sign in through the real form (with its CSRF token)."""
+    from tests.helpers import csrf_token_from
+
+    page = client.get("/login")
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
