@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from models import db
@@ -9,6 +10,7 @@ from ..services.regions import load_regions
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema and load the 20 regions of Kazakhstan."""
     upgrade()
