@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from models import db as _db
+from tests.guards import no_network  # noqa: F401  (autouse)
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 REQUIRE_ALL = os.environ.get("CI", "").lower() == "true" or os.environ.get("SENIM_REQUIRE_POSTGRES") == "1"
