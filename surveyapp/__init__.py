@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .errors import init_errors
     from .public import bp as public_bp
@@ -88,6 +89,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    from .extensions import csrf
+
+    csrf.exempt(api_bp)  # JSON only (Content-Type checked); staff calls authenticate with bearer tokens
     init_errors(app)
     from .navigation import init_navigation
 

@@ -1,0 +1,2 @@
+"""Public survey taking and project voting."""
+from . import bp  # noqa: F401
