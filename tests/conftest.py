@@ -56,7 +56,7 @@ def postgres_url(worker_id: str) -> Iterator[str]:
         if REQUIRE_ALL:
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
         pytest.skip(f"PostgreSQL unavailable: {reason}")
-    name = f"senim_test_{worker_id}".replace("-", "_")
+    name = f"senim_test_{worker_id}_{os.getpid()}".replace("-", "_")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -1,6 +1,8 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -19,7 +21,7 @@ def empty_database_url(request, tmp_path, worker_id):
         return
     request.getfixturevalue("postgres_url")  # skips or fails exactly like the other PostgreSQL tests
     admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    name = f"senim_migrate_{worker_id}".replace("-", "_")
+    name = f"senim_migrate_{worker_id}_{os.getpid()}".replace("-", "_")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
