@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .api import bp as api_bp
     from .auth import bp as auth_bp
+    from .dashboard import bp as dashboard_bp
     from .errors import init_errors
     from .public import bp as public_bp
 
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
     from .extensions import csrf
 
     csrf.exempt(api_bp)  # JSON only (Content-Type checked); staff calls authenticate with bearer tokens

@@ -1,0 +1,2 @@
+"""Score and heatmap endpoints (GET /scores, GET /heatmap): added with the dashboard."""
+from . import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Dashboard views."""
+from . import bp  # noqa: F401
