@@ -1,0 +1,200 @@
+"""Survey indices per NGO × region × period, with national rows, in one long table.
+
+Input (``survey_indices``): one row per answer to a per-NGO question, with columns
+
+- the keys ``ngo``, ``region``, ``period`` (other names via ``keys``, always in that order; ints
+  or categoricals are fastest),
+- ``construct``: ``awareness`` | ``trust`` | ``usefulness`` | ``transparency`` (other rows ignored),
+- ``value``: awareness 1 (heard of it) / 0; the others 1–5; NaN for "don't know" (left out),
+- ``weight``: the respondent's raking weight (> 0).
+
+Metrics (``metric`` column; estimates on the scale shown; intervals from ``analysis.estimators``):
+
+=======================  ========  ==============================================================
+awareness                0..100    weighted % aware among those asked; Wilson on n_eff
+trust_share              0..100    weighted % answering 4–5 among trust answers; Wilson
+distrust_share           0..100    weighted % answering 1–2; Wilson
+net_trust                −100..100 trust_share − distrust_share; se² = (pT + pD − (pT − pD)²)/n_eff
+trust_index              0..100    weighted mean of (score − 1)/4 × 100; se = sqrt(var / n_eff)
+usefulness               0..100    the same index for usefulness answers
+transparency_perceived   0..100    the same index for perceived-transparency answers
+=======================  ========  ==============================================================
+
+Trust is asked only of respondents aware of the NGO (the survey's ``depends_on``), so its base is
+the aware respondents who gave a 1–5 answer. National rows (``region`` missing) add the regional
+sums, i.e. they pool all respondents with their weights. Output columns: the keys, then
+``metric, estimate, se, ci_low, ci_high, n`` (respondents in the base) ``, n_eff``. Media coverage
+is in ``analysis.coverage``, the transparency checklist and the external assessment in
+``analysis.composite``; ``compute_indices`` runs them all.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._cells import add_national, metric_rows, normal_interval, split_keys
+from ._groups import codes_for, dense_codes
+from .composite import checklist_scores, combine_parts, external_assessment
+from .coverage import media_indices
+from .estimators import mean_from_sums, proportion_from_sums, z_value
+
+CONSTRUCTS = ("awareness", "trust", "usefulness", "transparency")
+#: Index metric for each construct answered on the 1–5 scale.
+SCALE_METRICS = {"trust": "trust_index", "usefulness": "usefulness", "transparency": "transparency_perceived"}
+_SUMS = ("n", "sw", "swx", "swx2", "sw2", "sw_hi", "sw_lo")
+
+
+def _scale_index(s: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
+    """Index (score − 1)/4 × 100 from sums of the raw 1–5 scores (a linear change of unit)."""
+    sw, swx, swx2 = s["sw"].to_numpy(), s["swx"].to_numpy(), s["swx2"].to_numpy()
+    return mean_from_sums(sw, 25 * (swx - sw), 625 * (swx2 - 2 * swx + sw), s["sw2"].to_numpy(), level=level,
+                          bounds=(0.0, 100.0))
+
+
+def survey_sums(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
+                construct: str = "construct", value: str = "value", weight: str = "weight") -> pd.DataFrame:
+    """Additive sufficient statistics per key combination × construct: ``n`` (answers),
+    ``sw, swx, swx2, sw2`` (Σw, Σw·x, Σw·x², Σw²) and ``sw_hi, sw_lo`` (Σw of 4–5 and of 1–2).
+
+    Raises ValueError for awareness values other than 0/1, scale values outside 1–5, or weights
+    that are not finite and positive; KeyError for a missing column.
+    """
+    code = codes_for(answers[construct], CONSTRUCTS)
+    x = answers[value].to_numpy(dtype=float)
+    keep = (code >= 0) & ~np.isnan(x)
+    w_all = answers[weight].to_numpy(dtype=float)
+    aware = keep & (code == 0)
+    if np.any((x[aware] != 0) & (x[aware] != 1)):
+        raise ValueError("awareness values must be 0 or 1 (NaN for don't know)")
+    scale = keep & (code > 0)
+    if np.any((x[scale] < 1) | (x[scale] > 5)):
+        raise ValueError("trust, usefulness and transparency values must be on the 1–5 scale")
+    if not np.all(np.isfinite(w_all[keep]) & (w_all[keep] > 0)):
+        raise ValueError(f"column {weight!r} must hold finite, positive weights")
+    # Invalid rows (other constructs, don't know) go to an extra bin past the key space that is
+    # dropped: no filtering copies of the big arrays. Their NaN values only reach that bin.
+    dense = dense_codes(answers, keys, extra=(np.maximum(code, 0), pd.Index(CONSTRUCTS), "construct"))
+    ok = keep & (dense.codes >= 0)
+    size = dense.space
+    if size <= max(4 * len(answers), 1 << 22):
+        g, labels = np.where(ok, dense.codes, size), None
+    else:  # sparse key space (e.g. large ids): compress to the occupied combinations
+        labels, inverse = np.unique(dense.codes[ok], return_inverse=True)
+        size = len(labels)
+        g = np.full(len(answers), size, dtype=np.int64)
+        g[ok] = inverse
+    w = np.where(keep, w_all, 0.0)
+    wx = w * x
+    sums = {
+        "n": np.bincount(g, minlength=size + 1), "sw": np.bincount(g, w, size + 1),
+        "swx": np.bincount(g, wx, size + 1), "swx2": np.bincount(g, wx * x, size + 1),
+        "sw2": np.bincount(g, w * w, size + 1),
+        "sw_hi": np.bincount(g, np.where(x >= 4, w, 0.0), size + 1),
+        "sw_lo": np.bincount(g, np.where(x <= 2, w, 0.0), size + 1),
+    }
+    present = np.flatnonzero(sums["n"][:size] > 0)
+    out = dense.decode(present if labels is None else labels[present])
+    for name, arr in sums.items():
+        out[name] = arr[present].astype(float)
+    return out[out["n"] > 0].reset_index(drop=True)
+
+
+def indices_from_sums(sums: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
+                      level: float = 0.95) -> pd.DataFrame:
+    """The survey metrics (see the module docstring) from ``survey_sums`` output (any rows: also
+    national ones). Returns the long table; raises KeyError for missing columns."""
+    keys = list(keys)
+    blocks = []
+    z = z_value(level)
+    for name in CONSTRUCTS:
+        s = sums[sums["construct"] == name]
+        if s.empty:
+            continue
+        k, n = s[keys], s["n"].to_numpy()
+        sw, sw2 = s["sw"].to_numpy(), s["sw2"].to_numpy()
+        if name == "awareness":
+            share = proportion_from_sums(sw, s["swx"], sw2, level=level, scale=100)
+            blocks.append(metric_rows(k, "awareness", share, n))
+            continue
+        if name == "trust":
+            hi = proportion_from_sums(sw, s["sw_hi"], sw2, level=level, scale=100)
+            lo = proportion_from_sums(sw, s["sw_lo"], sw2, level=level, scale=100)
+            blocks += [metric_rows(k, "trust_share", hi, n), metric_rows(k, "distrust_share", lo, n)]
+            pt, pd_ = hi["estimate"] / 100, lo["estimate"] / 100
+            n_eff = hi["n_eff"]
+            var = np.clip(pt + pd_ - (pt - pd_) ** 2, 0.0, None) / np.where(n_eff > 0, n_eff, np.nan)
+            est, se = 100 * (pt - pd_), 100 * np.sqrt(var)
+            low, high = normal_interval(est, se, z, -100.0, 100.0)
+            blocks.append(metric_rows(k, "net_trust", {"estimate": est, "se": se, "ci_low": low, "ci_high": high,
+                                                       "n_eff": n_eff}, n))
+        blocks.append(metric_rows(k, SCALE_METRICS[name], _scale_index(s, level), n))
+    if not blocks:
+        return metric_rows(sums[keys].iloc[:0], "", {}, np.zeros(0))
+    return pd.concat(blocks, ignore_index=True)
+
+
+def survey_indices(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
+                   national: bool = True, level: float = 0.95) -> pd.DataFrame:
+    """Awareness, trust and the other survey metrics per NGO × region × period, plus national rows
+    (region missing) unless ``national`` is False. See the module docstring for input and output.
+    Raises as ``survey_sums``."""
+    region = split_keys(keys)[1]
+    sums = survey_sums(answers, keys=keys)
+    sums = add_national(sums, keys, region if national else None, _SUMS, extra=("construct",))
+    return indices_from_sums(sums, keys=keys, level=level)
+
+
+def project_indices(votes: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
+                    national: bool = True, weight: str | None = None,
+                    level: float = 0.95) -> pd.DataFrame:
+    """Citizens' assessment of an NGO's projects from project votes (one row per vote: the keys,
+    ``rating`` 1–5 or NaN, ``support`` 1/0/True/False or NaN; optional ``weight``, default 1).
+
+    Metrics: ``project_rating`` (mean of (rating − 1)/4 × 100, 0..100), ``project_support`` (% of
+    votes supporting, Wilson), and ``project_assessment`` = the mean of the two (or the one
+    present), se = (se₁ + se₂)/2 — an upper bound whatever their correlation, as both come from
+    the same ballots; its n is the smaller base. Raises ValueError for ratings outside 1–5.
+    """
+    keys = list(keys)
+    region = split_keys(keys)[1]
+    rating = pd.to_numeric(votes["rating"], errors="coerce").to_numpy(dtype=float)
+    if np.any((rating < 1) | (rating > 5)):
+        raise ValueError("project ratings must be on the 1–5 scale")
+    support = votes["support"].astype("float64").to_numpy()
+    cons = np.where(np.isnan(rating), "", "trust")
+    frame = pd.concat([votes[keys]] * 2, ignore_index=True)
+    frame["construct"] = np.concatenate([cons, np.where(np.isnan(support), "", "awareness")])
+    frame["value"] = np.concatenate([rating, support])
+    frame["weight"] = 1.0 if weight is None else np.tile(votes[weight].to_numpy(dtype=float), 2)
+    sums = add_national(survey_sums(frame, keys=keys), keys, region if national else None, _SUMS,
+                        extra=("construct",))
+    table = indices_from_sums(sums, keys=keys, level=level)
+    table["metric"] = table["metric"].map({"trust_index": "project_rating", "awareness": "project_support"})
+    table = table.dropna(subset=["metric"]).reset_index(drop=True)
+    both = combine_parts(table, keys, {"project_rating": 1.0, "project_support": 1.0}, "project_assessment",
+                         interval="conservative", level=level, min_parts=1)
+    return pd.concat([table, both], ignore_index=True)
+
+
+def compute_indices(
+    answers: pd.DataFrame, *, votes: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None,
+    checklists: pd.DataFrame | None = None, weights: Mapping[str, float] | None = None,
+    keys: Sequence[str] = ("ngo", "region", "period"), national: bool = True, level: float = 0.95,
+) -> pd.DataFrame:
+    """Every metric in one long table: survey indices, project indices (``votes``), media coverage
+    (``mentions``, see ``analysis.coverage``) and the four-criteria external assessment with its
+    transparency criterion (``checklists``, ``weights``; see ``analysis.composite``)."""
+    parts = [survey_indices(answers, keys=keys, national=national, level=level)]
+    if votes is not None and len(votes):
+        parts.append(project_indices(votes, keys=keys, national=national, level=level))
+    if mentions is not None and len(mentions):
+        parts.append(media_indices(mentions, keys=keys, national=national))
+    table = pd.concat(parts, ignore_index=True)
+    ngo, _, period = split_keys(keys)
+    checks = None
+    if checklists is not None and len(checklists):
+        checks = checklist_scores(checklists, ngo=ngo, period=period)
+    extra = external_assessment(table, checks, weights=weights, keys=keys, level=level)
+    return pd.concat([table, extra], ignore_index=True)
