@@ -1,0 +1,109 @@
+"""``submit_response``: validate, then store a response and its answers exactly once.
+
+Idempotency: ``(survey_id, submission_id)`` is unique in the database. The first submission
+creates the row (``created``); the same submission again returns the stored result; the same id
+with different content raises ConflictError (409) and leaves the original untouched. Two identical
+requests racing each other end with one row: the loser's INSERT fails on the unique constraint
+inside a SAVEPOINT, which is rolled back, and the winner's row is read back and compared.
+Answers are written with one multi-row INSERT (SQLAlchemy Core) for speed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from models import Answer, Response, db
+
+from ..errors import ConflictError
+from .invitations import InvitationError, consume_token
+from .spec import SurveyClosedError, SurveySpec
+from .validation import CleanSubmission, SubmissionInput, validate_submission
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    created: bool
+    response_id: uuid.UUID
+    body: dict[str, Any]
+
+    @property
+    def status_code(self) -> int:
+        return 201 if self.created else 200
+
+
+def _body(submission_id: uuid.UUID, survey_id: int, answers: int, submitted_on: dt.date) -> dict[str, Any]:
+    return {"submission_id": str(submission_id), "survey_id": survey_id, "status": "recorded",
+            "answers": answers, "submitted_on": submitted_on.isoformat()}
+
+
+def _existing(spec: SurveySpec, clean: CleanSubmission) -> SubmitResult | None:
+    row = db.session.execute(
+        select(Response.id, Response.payload_hash, Response.submitted_on)
+        .where(Response.survey_id == spec.id, Response.submission_id == clean.submission_id)
+    ).first()
+    if row is None:
+        return None
+    if row.payload_hash != clean.payload_hash():
+        raise ConflictError(
+            "This submission_id was already used with different answers",
+            {"submission_id": "already used with different answers"},
+        )
+    count = db.session.scalar(select(func.count()).select_from(Answer).where(Answer.response_id == row.id)) or 0
+    return SubmitResult(False, row.id, _body(clean.submission_id, spec.id, count, row.submitted_on))
+
+
+def submit_response(spec: SurveySpec, data: SubmissionInput, *, channel: str, flags: list[str] | None = None,
+                    duration_s: float | None = None, invitation_hash: str | None = None,
+                    today: dt.date | None = None, synthetic: bool = False, staff_import: bool = False) -> SubmitResult:
+    """Store one response to an open survey (or return the stored one for a replay). Flushes only.
+
+    ``flags`` are quality flags decided by the caller; ``duration_s`` is rounded to whole seconds;
+    ``invitation_hash`` (invitation-only surveys) is marked used in the same transaction, with
+    nothing linking it to the response. No address, user agent or time of day is stored.
+    ``staff_import`` (field interviews keyed in by staff) also accepts closed surveys and needs no
+    invitation token.
+    Raises SurveyClosedError (410), ValidationError (422), ConflictError (409) and InvitationError (403).
+    """
+    if spec.status != "open" and not (staff_import and spec.status == "closed"):
+        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
+    clean = validate_submission(spec, data)
+    found = _existing(spec, clean)
+    if found is not None:
+        return found
+    if spec.mode == "invitation" and not invitation_hash and not staff_import:
+        raise InvitationError("This survey is by invitation only", {"token": "required"})
+    submitted_on = today or dt.date.today()
+    response_id = uuid.uuid4()
+    rows = [
+        {"response_id": response_id, "question_id": qid, "ngo_id": ngo, "ngo_key": ngo or 0,
+         **spec.by_id[qid].kind.to_columns(value)}
+        for (qid, ngo), value in sorted(clean.answers.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+    ]
+    try:
+        with db.session.begin_nested():
+            if invitation_hash:
+                consume_token(spec.id, invitation_hash)
+            db.session.execute(insert(Response), [{
+                "id": response_id, "survey_id": spec.id, "submission_id": clean.submission_id,
+                "payload_hash": clean.payload_hash(), "region_id": clean.region_id,
+                "settlement": clean.settlement, "sex": clean.sex, "age_group": clean.age_group,
+                "language": clean.language, "channel": channel, "submitted_on": submitted_on,
+                "duration_s": None if duration_s is None else max(0, int(round(duration_s))),
+                "weight": None, "flags": sorted(set(flags or [])), "synthetic": synthetic,
+            }])
+            if rows:
+                db.session.execute(insert(Answer), rows)
+    except (IntegrityError, InvitationError) as exc:
+        # A concurrent identical request won the race (or used the token for this very submission).
+        found = _existing(spec, clean)
+        if found is not None:
+            return found
+        if isinstance(exc, InvitationError):
+            raise
+        raise ConflictError("The submission could not be stored", {"submission_id": "conflict"}) from None
+    return SubmitResult(True, response_id, _body(clean.submission_id, spec.id, len(rows), submitted_on))
