@@ -10,9 +10,11 @@ def register_commands(app: Flask) -> None:
     from .commands.core import init_command
     from .commands.demo import demo_command
     from .commands.ngos import ngo_group
+    from .commands.responses import responses_group
+    from .commands.scores import scores_group
     from .commands.users import user_group
 
-    for command in (init_command, demo_command, ngo_group, user_group):
+    for command in (init_command, demo_command, ngo_group, user_group, responses_group, scores_group):
         app.cli.add_command(command)
 
 

@@ -1,0 +1,144 @@
+"""``compute_scores``: every published figure, from the database to snapshot rows, in one pass.
+
+Reads in bulk (``extract``), prepares (``prepare``), runs ``analysis`` (weighting, indices,
+shrinkage, disclosure control, monitoring) and hands plain tables to ``store``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.disclosure import suppress
+from analysis.indices import compute_indices, survey_indices
+from analysis.smallarea import shrink_cells
+
+from . import extract, prepare
+from .aggregate import all_ngo_rows
+from .alerts import find_alerts
+from .store import write_results
+
+KEYS = list(prepare.KEYS)
+#: Survey metrics that get an empirical-Bayes (shrunk) regional estimate beside the direct one.
+SHRINK = ("awareness", "trust_share", "distrust_share", "net_trust", "trust_index", "usefulness",
+          "transparency_perceived")
+BOUNDS = {"net_trust": (-100.0, 100.0)}
+MIN_AREAS = 3
+#: Analysis names → catalogue names (surveyapp.services.metrics) for the four criteria.
+RENAME = {"transparency": "criterion_transparency", "project_assessment": "criterion_projects"}
+COPIES = {"usefulness": "criterion_usefulness", "trust_index": "criterion_trust"}
+
+
+@dataclass
+class ScoreRun:
+    """What a run computed: snapshot and alert counts, exclusions and weighting summary."""
+
+    periods: list[str]
+    snapshots: int = 0
+    suppressed: int = 0
+    alerts: int = 0
+    respondents: int = 0
+    excluded: dict[str, int] = field(default_factory=dict)
+    deff: dict[str, float] = field(default_factory=dict)
+    n_eff: dict[str, float] = field(default_factory=dict)
+
+
+def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.DataFrame,
+                    checklists: pd.DataFrame, weights: Mapping[str, float] | None) -> pd.DataFrame:
+    full = compute_indices(answers, votes=votes, mentions=mentions, checklists=checklists, weights=weights,
+                           keys=KEYS)
+    full["segment"] = "all"
+    parts = [full]
+    for settlement in ("urban", "rural"):
+        sub = answers[answers["settlement"] == settlement]
+        if len(sub):
+            parts.append(survey_indices(sub, keys=KEYS).assign(segment=settlement))
+    table = pd.concat(parts, ignore_index=True)
+    table["metric"] = table["metric"].replace(RENAME)
+    copies = table[table["metric"].isin(list(COPIES)) & (table["segment"] == "all")].copy()
+    copies["metric"] = copies["metric"].map(COPIES)
+    return pd.concat([table, copies], ignore_index=True)
+
+
+def _shrink(table: pd.DataFrame) -> pd.DataFrame:
+    """Shrunk regional rows (method ``shrunk``) toward the national estimate of the same cell."""
+    direct = table[table["metric"].isin(SHRINK) & (table["segment"] == "all")].copy()
+    national = direct[direct["region_id"].isna()][["metric", "ngo_id", "period", "estimate"]]
+    regional = direct[direct["region_id"].notna() & direct["se"].gt(0)]
+    regional = regional.merge(national.rename(columns={"estimate": "prior"}), on=["metric", "ngo_id", "period"],
+                              how="left")
+    # A Fay–Herriot model needs several areas: only groups with at least MIN_AREAS regions get shrunk rows.
+    sizes = regional.groupby(["metric", "ngo_id", "period"], dropna=False)["estimate"].transform("size")
+    regional = regional[sizes >= MIN_AREAS]
+    shrunk_parts = []
+    for metric, rows in regional.groupby("metric"):
+        if not len(rows):
+            continue
+        bounds = BOUNDS.get(str(metric), (0.0, 100.0))
+        out = shrink_cells(rows, by=("metric", "ngo_id", "period"), prior="prior", bounds=bounds,
+                           min_areas=MIN_AREAS)
+        out = out[out["gamma"].notna()]
+        out["estimate"], out["se"] = out["shrunk"], out["shrunk_se"]
+        out["ci_low"], out["ci_high"] = out["shrunk_ci_low"], out["shrunk_ci_high"]
+        shrunk_parts.append(out[table.columns])
+    if not shrunk_parts:
+        return table.assign(method="direct")
+    shrunk = pd.concat(shrunk_parts, ignore_index=True).assign(method="shrunk")
+    return pd.concat([table.assign(method="direct"), shrunk], ignore_index=True)
+
+
+def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """Suppress respondent cells with n < min_n, and complementary cells so that no suppressed cell
+    can be derived from a published total (the national row, or the ``all`` segment of a region)
+    minus the other published cells of the same line."""
+    keyed = table.copy()
+    keyed["ngo_key"] = keyed["ngo_id"].astype("Int64").fillna(-1)
+    out = suppress(keyed, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
+                   totals={"region_id": None, "segment": "all"}, min_n=min_n, values=("estimate", "se", "ci_low", "ci_high"))
+    return out.drop(columns="ngo_key")
+
+
+def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, float] | None = None,
+                   min_n: int = 10, progress: Callable[[str], None] | None = None) -> ScoreRun:
+    """Recompute every snapshot and alert (of ``periods``, default all survey periods).
+
+    Flushes only: the caller commits, so the replacement is one transaction. Raises
+    ``surveyapp.services.errors.ValidationError`` for unknown periods or criterion weights.
+    """
+    say = progress or (lambda _msg: None)
+    say("reading responses")
+    respondents = extract.load_respondents(periods)
+    all_periods = sorted(respondents["period"].unique().tolist())
+    run = ScoreRun(periods=all_periods)
+    if periods:
+        from ..errors import ValidationError
+
+        unknown = sorted(set(periods) - set(all_periods))
+        if unknown:
+            raise ValidationError(f"No responses for period(s) {', '.join(unknown)}",
+                                  {"period": "no responses for " + ", ".join(unknown)})
+    answers = extract.load_answers(periods)
+    general = extract.load_scale_answers_general(periods)
+    kept, run.excluded = prepare.quality_filter(respondents, general, answers)
+    say(f"weighting {len(kept)} responses ({run.excluded.get('total', 0)} excluded by quality checks)")
+    weighted = prepare.weight_respondents(kept, extract.load_margins(), extract.load_regions())
+    run.respondents, run.deff, run.n_eff = len(kept), weighted.deff, weighted.n_eff
+    data = prepare.survey_answers(answers, weighted.respondents)
+    votes = prepare.project_votes(extract.load_votes(), data, all_periods)
+    mentions = prepare.media_mentions(extract.load_mentions(), extract.load_region_mentions(), all_periods)
+    checklists = prepare.checklist_frame(extract.load_checklists(), all_periods)
+    say("computing indices")
+    table = _segment_tables(data, votes, mentions, checklists, weights)
+    table = pd.concat([table, all_ngo_rows(data)], ignore_index=True)
+    say("shrinking small regional cells")
+    table = _shrink(table)
+    table = _disclose(table, min_n)
+    alerts = find_alerts(table, extract.load_mentions())
+    say("writing snapshots")
+    run.snapshots, run.suppressed = write_results(table, alerts, periods=periods, respondents=weighted.respondents)
+    run.alerts = len(alerts)
+    return run
+
+
+__all__ = ["ScoreRun", "compute_scores"]

@@ -1,0 +1,146 @@
+"""Turn the raw frames of ``extract`` into the inputs ``analysis`` expects (weights, answers, votes,
+mentions, checklists), keyed by ``ngo_id``, ``region_id`` and ``period``."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.quality import flag_responses
+from analysis.weighting import margins_from_cells, rake_within_groups
+
+KEYS = ("ngo_id", "region_id", "period")
+WEIGHTING_VARIABLES = ("sex", "age_group", "settlement")
+#: Flags set at submission that exclude a response from published scores.
+EXCLUDING_FLAGS = {"speeder", "straightliner", "duplicate_device", "honeypot", "repeat_browser"}
+
+
+@dataclass
+class Weighted:
+    respondents: pd.DataFrame  # one row per kept response, with ``weight``
+    #: Kish design effect and effective n of the weights, per period.
+    deff: dict[str, float]
+    n_eff: dict[str, float]
+
+
+def period_of(day: dt.date | pd.Timestamp) -> str:
+    """The quarter label ``YYYY-Qn`` a date falls in (survey waves are labelled this way)."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quality_filter(respondents: pd.DataFrame, general: pd.DataFrame, answers: pd.DataFrame) -> tuple[
+        pd.DataFrame, dict[str, int]]:
+    """Drop flagged responses: flags stored at submission plus speeders and straight-liners found now.
+
+    Returns the kept respondents and, per flag, how many responses carried it.
+    """
+    scale = pd.concat([general[["response_id", "value"]],
+                       answers.loc[answers["type"] == "scale5", ["response_id", "value"]]], ignore_index=True)
+    scale = scale.rename(columns={"response_id": "response"}).dropna(subset=["value"])
+    report = flag_responses(respondents.rename(columns={"survey_id": "survey"}), scale,
+                            id_column="response_id", device=None)
+    stored = respondents["flags"].map(lambda f: set(f) & EXCLUDING_FLAGS)
+    counts = {flag: int(stored.map(lambda s, f=flag: f in s).sum()) for flag in sorted(EXCLUDING_FLAGS)}
+    counts["speeder"] += int((report.flags["speeder"].to_numpy() & ~stored.map(lambda s: "speeder" in s)).sum())
+    counts["straightliner"] += int(
+        (report.flags["straightliner"].to_numpy() & ~stored.map(lambda s: "straightliner" in s)).sum())
+    drop = report.flags["flagged"].to_numpy() | stored.map(bool).to_numpy()
+    counts["total"] = int(drop.sum())
+    return respondents.loc[~drop].reset_index(drop=True), counts
+
+
+def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions: pd.DataFrame) -> Weighted:
+    """Rake each region × period to its adult population margins (sex, age group, settlement).
+
+    Residents of the three cities are urban by definition. Respondents who left a weighting
+    question unanswered get their group's mean weight. Weights are in persons.
+    """
+    frame = respondents.copy()
+    cities = set(regions.loc[regions["kind"] == "city", "region_id"])
+    frame.loc[frame["region_id"].isin(cities), "settlement"] = "urban"
+    frame["group"] = frame["region_id"].astype(str) + "|" + frame["period"].astype(str)
+    complete = frame[list(WEIGHTING_VARIABLES)].notna().all(axis=1)
+    cells = margins.copy()
+    long = margins_from_cells(cells, by="region_id", variables=WEIGHTING_VARIABLES)
+    periods = frame["period"].unique()
+    long = pd.concat([long.assign(group=long["region_id"].astype(str) + "|" + p) for p in periods],
+                     ignore_index=True).drop(columns="region_id")
+    long = long[long["group"].isin(frame.loc[complete, "group"].unique())]
+    weights = np.full(len(frame), np.nan)
+    if complete.any():
+        sub = frame.loc[complete, ["group", *WEIGHTING_VARIABLES]].reset_index(drop=True)
+        result = rake_within_groups(sub, long, by="group", on_empty="redistribute")
+        weights[complete.to_numpy()] = result.weights.to_numpy()
+    frame["weight"] = weights
+    group_mean = frame.groupby("group")["weight"].transform("mean")
+    frame["weight"] = frame["weight"].fillna(group_mean).fillna(1.0)
+    deff: dict[str, float] = {}
+    n_eff: dict[str, float] = {}
+    for period, w in frame.groupby("period")["weight"]:
+        values = w.to_numpy(dtype=float)
+        deff[str(period)] = float(len(values) * np.sum(values ** 2) / np.sum(values) ** 2)
+        n_eff[str(period)] = len(values) / deff[str(period)]
+    return Weighted(frame.drop(columns="group"), deff, n_eff)
+
+
+def survey_answers(answers: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
+    """Per-NGO answers of kept respondents with their weight, region, period and settlement."""
+    frame = answers.merge(respondents[["response_id", "region_id", "period", "settlement", "weight"]],
+                          on="response_id", how="inner")
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
+    return frame
+
+
+def project_votes(votes: pd.DataFrame, answers: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Project ratings and support: citizens' votes (by the quarter they were cast in) and the
+    survey's project-assessment answers."""
+    frames = []
+    if len(votes):
+        v = votes[votes["flags"].map(lambda f: not (set(f) & EXCLUDING_FLAGS))].copy()
+        v["period"] = pd.to_datetime(v["voted_on"]).map(period_of)
+        frames.append(v[["ngo_id", "region_id", "period", "rating", "support"]])
+    project = answers[answers["construct"] == "project"]
+    if len(project):
+        frames.append(pd.DataFrame({"ngo_id": project["ngo_id"], "region_id": project["region_id"],
+                                    "period": project["period"], "rating": project["value"],
+                                    "support": np.nan}))
+    if not frames:
+        return pd.DataFrame(columns=["ngo_id", "region_id", "period", "rating", "support"])
+    out = pd.concat(frames, ignore_index=True)
+    out = out[out["period"].isin(periods)]
+    out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
+    out["support"] = out["support"].map(lambda s: np.nan if s is None or s != s else float(bool(s)))
+    return out[out["rating"].notna() | out["support"].notna()].reset_index(drop=True)
+
+
+def media_mentions(mentions: pd.DataFrame, region_mentions: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """NGO mentions attributed to regions: the regions the article names, else the outlet's home
+    region, else national only. Keyed by quarter of publication."""
+    if not len(mentions):
+        return pd.DataFrame(columns=[*KEYS, "story", "article_id", "reach", "tone"])
+    m = mentions.copy()
+    m["period"] = pd.to_datetime(m["published_on"]).map(period_of)
+    m = m[m["period"].isin(periods)]
+    m["story"] = m["group_id"].fillna(m["article_id"]).astype("int64")
+    named = region_mentions.drop_duplicates()
+    with_region = m.merge(named, on="article_id", how="left")
+    with_region["region_id"] = with_region["region_id"].fillna(with_region["outlet_region_id"])
+    return with_region[[*KEYS, "story", "article_id", "reach", "tone"]].reset_index(drop=True)
+
+
+def checklist_frame(checklists: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
+    """Checklists applied to survey periods: an exact period label wins, else the year's checklist."""
+    if not len(checklists):
+        return checklists
+    rows = []
+    for period in periods:
+        year = period.split("-")[0]
+        exact = checklists[checklists["period"] == period]
+        yearly = checklists[(checklists["period"] == year) & ~checklists["ngo_id"].isin(exact["ngo_id"])]
+        rows.append(pd.concat([exact, yearly]).assign(period=period))
+    out = pd.concat(rows, ignore_index=True)
+    items = ["annual_report", "audited_statements", "funding_sources", "governing_body", "state_contracts_published"]
+    out[items] = out[items].astype(bool)
+    return out

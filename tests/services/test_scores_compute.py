@@ -1,0 +1,144 @@
+"""`compute_scores`: definitions, weighting, suppression, exclusion and idempotency on stored data."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Response, ScoreSnapshot
+from surveyapp.services.errors import ValidationError
+from surveyapp.services.scores import compute_scores
+from tests.factories import make_ngo
+from tests.score_factories import add_respondents, make_battery
+
+
+def snap(db, metric, ngo_id, region_id, period="2026-Q1", segment="all", method="direct"):
+    return db.session.scalar(select(ScoreSnapshot).where(
+        ScoreSnapshot.metric == metric, ScoreSnapshot.period == period, ScoreSnapshot.segment == segment,
+        ScoreSnapshot.method == method,
+        ScoreSnapshot.ngo_id.is_(None) if ngo_id is None else ScoreSnapshot.ngo_id == ngo_id,
+        ScoreSnapshot.region_id.is_(None) if region_id is None else ScoreSnapshot.region_id == region_id))
+
+
+def test_trust_definitions_match_a_hand_computation(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    almaty = regions["KZ-75"].id
+    scores = [5, 5, 4, 4, 3, 2, 1, 5, 4, 3, None, 2]  # alike respondents: equal weights
+    add_respondents(battery, almaty, ngo, scores)
+    add_respondents(battery, almaty, ngo, [None] * 4, aware=False)
+    compute_scores()
+    db.session.commit()
+    rated = [s for s in scores if s is not None]
+    index = snap(db, "trust_index", ngo.id, almaty)
+    assert index.estimate == pytest.approx(sum((s - 1) / 4 * 100 for s in rated) / len(rated))
+    assert index.n == len(rated) and index.ci_low < index.estimate < index.ci_high
+    trust = snap(db, "trust_share", ngo.id, almaty).estimate
+    distrust = snap(db, "distrust_share", ngo.id, almaty).estimate
+    assert trust == pytest.approx(100 * 6 / 11)
+    assert distrust == pytest.approx(100 * 3 / 11)
+    assert snap(db, "net_trust", ngo.id, almaty).estimate == pytest.approx(trust - distrust)
+    awareness = snap(db, "awareness", ngo.id, almaty)
+    assert awareness.estimate == pytest.approx(100 * 12 / 16) and awareness.n == 16
+    national = snap(db, "trust_index", ngo.id, None)
+    assert national.estimate == pytest.approx(index.estimate)  # one region only
+    weights = db.session.scalars(select(Response.weight)).all()
+    assert all(w is not None and w > 0 for w in weights)
+    assert len(set(round(w, 6) for w in weights)) == 1
+
+
+def test_raking_corrects_an_unbalanced_sample(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    region = regions["KZ-61"]  # Turkistan: mostly rural
+    add_respondents(battery, region.id, ngo, [5] * 40, settlement="urban")
+    add_respondents(battery, region.id, ngo, [1] * 10, settlement="rural")
+    compute_scores()
+    db.session.commit()
+    estimate = snap(db, "trust_index", ngo.id, region.id).estimate
+    unweighted = 100 * 40 / 50
+    expected = 100 * region.urban_share  # urban respondents say 5 (index 100), rural say 1 (index 0)
+    assert estimate == pytest.approx(expected, abs=0.5)
+    assert abs(estimate - unweighted) > 30
+
+
+def test_cell_of_nine_is_suppressed_and_not_derivable_ten_is_published(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    small, big = regions["KZ-62"].id, regions["KZ-75"].id
+    add_respondents(battery, small, ngo, [5] * 9)
+    add_respondents(battery, big, ngo, [2] * 20)
+    compute_scores()
+    db.session.commit()
+    cell = snap(db, "trust_index", ngo.id, small)
+    assert cell.suppressed and cell.estimate is None and cell.ci_low is None
+    national = snap(db, "trust_index", ngo.id, None)
+    other = snap(db, "trust_index", ngo.id, big)
+    # national − the other region would reveal the small one: one of them must be withheld too
+    assert national.suppressed or other.suppressed
+    shrunk = snap(db, "trust_index", ngo.id, small, method="shrunk")
+    assert shrunk is None or shrunk.suppressed
+
+    add_respondents(battery, small, ngo, [5])
+    compute_scores()
+    db.session.commit()
+    cell = snap(db, "trust_index", ngo.id, small)
+    assert not cell.suppressed and cell.n == 10 and cell.estimate == pytest.approx(100)
+
+
+def test_flagged_responses_are_excluded(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    almaty = regions["KZ-75"].id
+    add_respondents(battery, almaty, ngo, [3] * 20)
+    add_respondents(battery, almaty, ngo, [5] * 15, flags=["honeypot"])
+    add_respondents(battery, almaty, ngo, [1] * 5, duration_s=5)  # speeders: < median/3
+    run = compute_scores()
+    db.session.commit()
+    assert snap(db, "trust_index", ngo.id, almaty).estimate == pytest.approx(50)
+    assert run.excluded["honeypot"] == 15 and run.excluded["speeder"] >= 5
+
+
+def test_recompute_is_idempotent_and_unknown_period_is_refused(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [4, 5, 3, 2] * 5)
+    first = compute_scores()
+    db.session.commit()
+    values = {s.key: s.estimate for s in db.session.scalars(select(ScoreSnapshot))}
+    second = compute_scores()
+    db.session.commit()
+    assert first.snapshots == second.snapshots
+    assert {s.key: s.estimate for s in db.session.scalars(select(ScoreSnapshot))} == values
+    with pytest.raises(ValidationError) as err:
+        compute_scores(periods=["1999-Q1"])
+    assert "period" in err.value.fields
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ScoreSnapshot)) == len(values)
+
+
+def test_urban_rural_segments_and_all_ngo_rows(db, regions):
+    a, b = make_ngo(), make_ngo()
+    battery = make_battery(ngos=[a, b])
+    region = regions["KZ-35"].id
+    add_respondents(battery, region, a, [5] * 12, settlement="urban")
+    add_respondents(battery, region, a, [1] * 12, settlement="rural")
+    add_respondents(battery, region, b, [3] * 12, settlement="urban")
+    compute_scores()
+    db.session.commit()
+    assert snap(db, "trust_index", a.id, region, segment="urban").estimate == pytest.approx(100)
+    assert snap(db, "trust_index", a.id, region, segment="rural").estimate == pytest.approx(0)
+    overall = snap(db, "trust_index", None, region)
+    assert overall is not None and overall.n == 36 and 0 < overall.estimate < 100
+
+
+def test_scores_compute_command(runner, db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [4] * 12)
+    result = runner.invoke(args=["scores", "compute"])
+    assert result.exit_code == 0, result.output
+    assert "snapshots" in result.output and "2026-Q1" in result.output
+    bad = runner.invoke(args=["scores", "compute", "--period", "2030-Q9"])
+    assert bad.exit_code != 0 and "2030-Q9" in bad.output
+    bad = runner.invoke(args=["scores", "compute", "--weights", "not json"])
+    assert bad.exit_code != 0 and "--weights" in bad.output
