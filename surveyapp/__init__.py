@@ -69,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     if uri.startswith("sqlite"):
         with app.app_context():
             install_sqlite_pragmas(db.engine)
+        _begin_writes_immediately(app)
     from .config import MIGRATIONS_DIR
 
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
@@ -77,6 +78,23 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_i18n(app)
     init_security(app)
+    from .auth.sessions import init_sessions
+
+    init_sessions(app)
+
+
+def _begin_writes_immediately(app: Flask) -> None:
+    """On SQLite, a request that may write (POST, PUT, PATCH, DELETE) takes the write lock first."""
+    from flask import request
+
+    from models import db
+
+    from .database import begin_write
+
+    @app.before_request
+    def _writer() -> None:
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            begin_write(db.session)
 
 
 def _register_blueprints(app: Flask) -> None:

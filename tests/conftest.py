@@ -76,6 +76,26 @@ def worker_id(request: pytest.FixtureRequest) -> str:
     return getattr(getattr(request.config, "workerinput", None), "get", lambda *_: "main")("workerid", "main")
 
 
+def _fresh_request_state() -> None:
+    """Test requests share the ``db`` fixture's app context (a real server has one per request), so
+    forget what extensions cache in ``g``: the signed-in user, the CSRF token, the locale, the
+    demo-banner flag."""
+    from flask import g
+    from flask_babel import refresh
+
+    for name in ("_login_user", "demo_notice", "csrf_token"):
+        g.pop(name, None)
+    refresh()
+
+
+class EnglishClient(FlaskClient):
+    """A test client that asks for English unless a test sends its own Accept-Language."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
+
+
 def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     from surveyapp import create_app
 
@@ -90,6 +110,8 @@ def make_test_app(database_url: str, tmp_path: Path, **overrides: Any) -> Flask:
     config.update(overrides)
     app = create_app(config, environ={})
     app.instance_path = str(tmp_path / "instance")
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_state)
+    app.test_client_class = EnglishClient
     return app
 
 

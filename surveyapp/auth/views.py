@@ -14,6 +14,7 @@ from ..services.users import authenticate, normalise_email
 from . import bp
 from .forms import LoginForm
 from .loading import is_safe_next
+from .sessions import mark_login
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
@@ -44,6 +45,7 @@ def login() -> Response | str:
             if lang:
                 session["lang"] = lang
             login_user(user)
+            mark_login()
             from models.base import utcnow
 
             user.last_login_at = utcnow()

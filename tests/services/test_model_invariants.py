@@ -110,3 +110,20 @@ def test_suppressed_snapshot_cannot_carry_a_value(db, regions):
     _fails(db, ScoreSnapshot(key=key, metric="trust_index", period="2026-Q1", n=20))
     assert db.session.scalar(select(ScoreSnapshot.key)) == "trust_index|*|%d|2026-Q1|all|direct" % regions[
         "KZ-75"].id
+
+
+def test_a_rolled_back_savepoint_is_undone_on_both_engines(db, regions):
+    """SQLite's driver used to commit a SAVEPOINT taken before the first write on release."""
+    keep = make_ngo()
+    nested = db.session.begin_nested()
+    db.session.add(NGO(name_en="Rolled back", sector="other"))
+    db.session.flush()
+    nested.rollback()
+    db.session.rollback()
+    assert db.session.scalar(select(NGO).where(NGO.name_en == "Rolled back")) is None
+    assert db.session.get(NGO, keep.id) is not None
+
+
+def test_form_fields_carry_no_none_aria_attributes(client, regions):
+    html = client.get("/login").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in html and 'aria-invalid="None"' not in html

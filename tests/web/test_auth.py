@@ -35,6 +35,7 @@ def test_admin_lands_on_the_registry(client, db, regions):
     ("", ""),
 ])
 def test_wrong_credentials_fail_with_one_message(client, db, regions, email, password):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     make_user("admin", email="admin-x@example.kz")
     response = login(client, email, password)
     body = response.get_data(as_text=True)
@@ -120,3 +121,40 @@ def test_no_account_exists_on_a_fresh_install(db, regions):
     from models import User
 
     assert db.session.query(User).count() == 0
+
+
+def test_idle_timeout_ends_the_session(client, db, regions, monkeypatch):
+    import time as real_time
+
+    user = make_user("admin")
+    login(client, user.email, PASSWORD)
+    assert client.get("/admin/ngos").status_code == 200
+    start = real_time.time()
+    monkeypatch.setattr("surveyapp.auth.sessions.time.time", lambda: start + 61 * 60)
+    assert client.get("/admin/ngos").status_code == 302
+
+
+def test_absolute_timeout_ends_an_active_session(client, db, regions, monkeypatch):
+    import time as real_time
+
+    user = make_user("admin")
+    login(client, user.email, PASSWORD)
+    start = real_time.time()
+    # Active every 30 minutes, so never idle, but past the 12-hour cap.
+    for step in range(1, 25):
+        monkeypatch.setattr("surveyapp.auth.sessions.time.time", lambda s=step: start + s * 30 * 60)
+        status = client.get("/admin/ngos").status_code
+        if step * 30 <= 12 * 60:
+            assert status == 200, step
+        else:
+            assert status == 302, step
+            break
+
+
+def test_session_cookie_changes_at_login(client, db, regions):
+    user = make_user("monitor")
+    client.get("/login")
+    before = client.get_cookie("session")
+    login(client, user.email, PASSWORD)
+    after = client.get_cookie("session")
+    assert after is not None and (before is None or before.value != after.value)

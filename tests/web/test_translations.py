@@ -50,8 +50,9 @@ def test_compiled_catalog_matches_the_source(lang):
     catalog = _catalog(lang)
     with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.mo", "rb") as fh:
         compiled = read_mo(fh)
-    source = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
-    binary = {m.id: m.string for m in compiled if m.id}
+    source = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy and all(m.string)}
+    binary = {(tuple(m.id) if isinstance(m.id, list) else m.id): (tuple(m.string) if isinstance(m.string, list) else m.string)
+              for m in compiled if m.id}
     assert source == binary, "messages.mo is stale: run scripts/i18n"
 
 
