@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from models import db
 
-from ..services.demo import DEFAULT_SEED, MAX_SCALE, build_demo
+from ..services.demo import DEFAULT_SEED, MAX_SCALE, NotEmptyError, build_demo
 from ..services.errors import DomainError
 from . import domain_error_message, fail
 
@@ -41,13 +41,22 @@ def parse_scale(text: str) -> float:
               help="Random seed; the same seed and scale give the same data.")
 @click.option("--scale", "scale_text", default="1", show_default=True, metavar="X",
               help=f"Size relative to the default (about 30,000 responses); 0 < X <= {MAX_SCALE:g}.")
+@click.option("--if-empty", "if_empty", is_flag=True,
+              help="Exit successfully without loading anything when the database already holds data.")
 @with_appcontext
-def demo_command(seed_text: str, scale_text: str) -> None:
+def demo_command(seed_text: str, scale_text: str, if_empty: bool) -> None:
     """Fill an empty database with clearly labelled synthetic demo data (NGOs, surveys, articles)."""
     seed, scale = parse_seed(seed_text), parse_scale(scale_text)
     started = time.perf_counter()
     try:
         summary = build_demo(seed=seed, scale=scale, progress=click.echo)
+    except NotEmptyError as exc:
+        db.session.rollback()
+        if if_empty:
+            click.echo(f"{exc.message}: nothing loaded.")
+            return
+        fail(domain_error_message(exc))
+        return
     except DomainError as exc:
         db.session.rollback()
         fail(domain_error_message(exc))

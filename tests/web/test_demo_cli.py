@@ -64,3 +64,16 @@ def test_missing_schema_is_a_one_line_error(tmp_path):
     with app.app_context():
         _db.session.remove()
         _db.engine.dispose()
+
+
+def test_if_empty_skips_a_loaded_database_but_not_a_missing_schema(runner, db, regions):
+    from sqlalchemy import func, select
+
+    from models import Response
+
+    assert runner.invoke(args=["demo", "--scale", "0.02", "--if-empty"]).exit_code == 0
+    count = db.session.scalar(select(func.count()).select_from(Response))
+    again = runner.invoke(args=["demo", "--scale", "0.02", "--if-empty"])
+    assert again.exit_code == 0 and "nothing loaded" in again.output
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(Response)) == count

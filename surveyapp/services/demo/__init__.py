@@ -76,6 +76,10 @@ def validate_options(seed: object, scale: object) -> tuple[int, float]:
     return seed, float(scale)
 
 
+class NotEmptyError(ConflictError):
+    """The database already holds data (as opposed to having no schema)."""
+
+
 def ensure_empty() -> None:
     """Raise ConflictError when the schema is missing, or demo data or any registry, survey, response
     or article data exist."""
@@ -85,11 +89,11 @@ def ensure_empty() -> None:
         raise ConflictError(f"The database schema is missing or outdated (no table {missing[0]}); "
                             "run `senim init` first")
     if db.session.get(Setting, "demo") is not None:
-        raise ConflictError("Demo data are already loaded; `senim demo` only fills an empty database")
+        raise NotEmptyError("Demo data are already loaded; `senim demo` only fills an empty database")
     for model, label in ((NGO, "NGOs"), (Survey, "surveys"), (Response, "responses"), (Article, "articles")):
         n = db.session.scalar(select(func.count()).select_from(model)) or 0
         if n:
-            raise ConflictError(f"The database already holds {n} {label}; `senim demo` only fills an empty database")
+            raise NotEmptyError(f"The database already holds {n} {label}; `senim demo` only fills an empty database")
 
 
 def build_demo(*, seed: int = DEFAULT_SEED, scale: float = 1.0,
