@@ -14,6 +14,14 @@ def home() -> str:
     return render_template("public/home.html", overview=home_overview(), has_endpoint=has_endpoint)
 
 
+@bp.route("/methodology")
+def methodology() -> str:
+    from ..services.methodology import methodology_html
+    from ..services.metrics import METRICS
+
+    return render_template("public/methodology.html", body=methodology_html(), metrics=METRICS)
+
+
 @bp.route("/lang/<code>", methods=["POST"])
 def set_language(code: str) -> Response:
     if code not in current_app.config["SENIM_LANGUAGES"]:

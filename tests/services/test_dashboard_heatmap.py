@@ -104,3 +104,15 @@ def test_repeated_parameter_with_two_values_is_rejected(db, regions):
     with pytest.raises(ValidationError) as info:
         _heatmap(MultiDict([("metric", "trust_index"), ("metric", "awareness")]))
     assert "metric" in info.value.fields
+
+
+def test_pages_open_on_the_latest_finished_wave(db, regions):
+    from models import Survey
+    from surveyapp.services.dashboard.scope import default_period
+
+    db.session.add_all([Survey(title_en="Q2", period="2026-Q2", status="closed"),
+                        Survey(title_en="Q3", period="2026-Q3", status="open")])
+    db.session.commit()
+    assert default_period(("2026-Q1", "2026-Q2", "2026-Q3")) == "2026-Q2"
+    assert default_period(("2026-Q3",)) == "2026-Q3"  # nothing finished yet: the latest
+    assert default_period(()) == ""

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
-from models import NGO, Region, ScoreSnapshot, db
+from models import NGO, Region, ScoreSnapshot, Survey, db
 
 from ..errors import NotFoundError, ValidationError
 from ..metrics import METRICS_BY_KEY, SEGMENTS, Metric
@@ -73,10 +73,20 @@ def available_periods(metric: str | None = None) -> tuple[str, ...]:
     return tuple(sorted(p for p in db.session.scalars(stmt) if p))
 
 
+def default_period(periods: tuple[str, ...]) -> str:
+    """The period pages open on: the latest one whose survey waves are all closed (a wave still
+    collecting answers would show mostly withheld cells), else the latest; "" when there is none."""
+    if not periods:
+        return ""
+    still_open = set(db.session.scalars(select(Survey.period).where(Survey.status == "open")))
+    finished = [p for p in periods if p not in still_open]
+    return finished[-1] if finished else periods[-1]
+
+
 def parse_query(args: Mapping[str, Any], *, default_metric: str = DEFAULT_METRIC) -> ScoreQuery:
     """Validate ``metric``, ``period``, ``segment`` and ``method`` (preference) parameters.
 
-    Defaults: trust index, the latest period with data, segment ``all``, shrunk estimates for
+    Defaults: trust index, the latest finished period with data (``default_period``), segment ``all``, shrunk estimates for
     regional cells. Raises ``ValidationError`` naming the bad field (unknown metric, malformed or
     unknown period, unknown segment or method).
     """
@@ -93,7 +103,7 @@ def parse_query(args: Mapping[str, Any], *, default_metric: str = DEFAULT_METRIC
     periods = available_periods(metric.key)
     period = single(args, "period")
     if period is None:
-        period = periods[-1] if periods else ""
+        period = default_period(periods)
     elif not PERIOD_RE.match(period) or period not in periods:
         raise ValidationError(_("No scores for this period."), {"period": _("Choose one of the listed periods.")})
     return ScoreQuery(metric, period, segment, prefer, periods)

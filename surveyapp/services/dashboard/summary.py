@@ -13,7 +13,7 @@ from models import NGO, ScoreSnapshot, db
 from ..metrics import METRICS_BY_KEY, Metric
 from .cells import EMPTY, Cell, SnapRow, group_cells, snapshot_columns
 from .heatmap import _pick_name
-from .scope import available_periods
+from .scope import available_periods, default_period
 
 HEADLINE = ("trust_index", "net_trust", "trust_share", "distrust_share", "awareness", "external_assessment")
 NGO_TABLE = ("external_assessment", "trust_index", "awareness")
@@ -29,9 +29,10 @@ class PublicSummary:
 
 
 def public_summary(lang: str | None) -> PublicSummary:
-    """National all-NGO headline figures and each NGO's national figures for the latest period."""
+    """National all-NGO headline figures and each NGO's national figures for the latest finished
+    period (``default_period``)."""
     periods = available_periods()
-    period = periods[-1] if periods else ""
+    period = default_period(periods)
     keys = set(HEADLINE) | set(NGO_TABLE)
     stmt = snapshot_columns().where(ScoreSnapshot.period == period, ScoreSnapshot.region_id.is_(None),
                                     ScoreSnapshot.segment == "all", ScoreSnapshot.metric.in_(keys))
