@@ -32,6 +32,6 @@ def openapi_document() -> Response:
     return jsonify(build_document())
 
 
-from . import surveys  # noqa: E402,F401  (registers its routes and operations)
+from . import registry, surveys  # noqa: E402,F401  (register their routes and operations)
 
 __all__ = ["ErrorOut", "openapi_document"]
