@@ -67,7 +67,7 @@ class Words:
         self.withheld = _("Suppressed: withheld so that a small cell cannot be derived")
         self.no_data = _("No data")
         self.estimate = _("Estimate")
-        self.interval = _("95% interval")
+        self.interval = _("%(level)s interval", level="95%")
         self.effective = _("effective n")
         self.shrunk = _("shrunk toward the national figure")
         self.direct = _("direct estimate")

@@ -6,6 +6,7 @@ import json
 from flask import Response as FlaskResponse
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -20,6 +21,10 @@ from ..services.errors import DomainError
 from ..services.surveys import battery, building, fileformat, invitations
 from . import bp
 from .survey_forms import ImportForm, QuestionForm, SurveyForm, format_options
+
+#: Survey statuses as the interface shows them; templates and messages call ``_(survey.status)``,
+#: so these msgids must exist in the catalogues.
+STATUS_LABELS = {"draft": _l("draft"), "open": _l("open"), "closed": _l("closed")}
 
 
 def get_survey_or_404(survey_id: int) -> Survey:

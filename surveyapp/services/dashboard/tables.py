@@ -48,8 +48,8 @@ def cell_values(cell: Cell) -> list[Any]:
 
 def _notes(metric_label: str, period: str, segment: str) -> list[str]:
     return [_("Metric: %(m)s · period: %(p)s · segment: %(s)s", m=metric_label, p=period, s=segment),
-            _("Weighted by raking to regional population margins; 95% intervals; cells with fewer than "
-              "10 respondents are suppressed.")]
+            _("Weighted by raking to regional population margins; %(level)s intervals; cells with fewer than "
+              "%(n)s respondents are suppressed.", level="95%", n=10)]
 
 
 def heatmap_table(hm: Heatmap) -> Table:
