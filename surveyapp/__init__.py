@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .dashboard import bp as dashboard_bp
     from .errors import init_errors
+    from .monitor import bp as monitor_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(dashboard_bp, url_prefix="/dashboard")
+    app.register_blueprint(monitor_bp, url_prefix="/monitor")
     from .extensions import csrf
 
     csrf.exempt(api_bp)  # JSON only (Content-Type checked); staff calls authenticate with bearer tokens

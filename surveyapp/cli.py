@@ -13,8 +13,12 @@ def register_commands(app: Flask) -> None:
     from .commands.responses import responses_group
     from .commands.scores import scores_group
     from .commands.users import user_group
+    from .commands.articles import articles_group
+    from .commands.tone import tone_group
+    from .commands.worker import worker_command
 
-    for command in (init_command, demo_command, ngo_group, user_group, responses_group, scores_group):
+    for command in (init_command, demo_command, ngo_group, user_group, responses_group, scores_group,
+                    articles_group, tone_group, worker_command):
         app.cli.add_command(command)
 
 

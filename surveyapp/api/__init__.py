@@ -5,3 +5,4 @@ bp = Blueprint("api", __name__)
 
 from . import views  # noqa: E402,F401
 from . import scores  # noqa: E402,F401
+from . import articles  # noqa: E402,F401
