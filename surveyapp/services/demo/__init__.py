@@ -17,6 +17,7 @@ from models import NGO, Article, Region, Response, Setting, Survey, db
 
 from ..errors import ConflictError, ValidationError
 from ..regions import load_regions, regions_by_code
+from ..media.reanalyse import find_mentions_in_stored
 from .media import insert_articles, insert_outlets
 from .model import WAVES
 from .ngos import insert_checklists, insert_ngos, plan_ngos
@@ -126,6 +127,8 @@ def build_demo(*, seed: int = DEFAULT_SEED, scale: float = 1.0,
     outlets = insert_outlets(regions)
     articles, copies = insert_articles(profiles, outlets, regions, streams[3], count=max(40, round(300 * scale)))
     report(f"media: {len(outlets)} outlets, {articles:,} articles ({copies} syndicated copies)")
+    found = find_mentions_in_stored(db.session.scalars(select(Article).order_by(Article.id)).all())
+    report(f"media: {found:,} NGO and region mentions found by the monitoring pipeline")
     summary = DemoSummary(
         seed=seed, scale=scale, regions_loaded=loaded, ngos=len(profiles), national_ngos=national, aliases=aliases,
         checklists=checklists, projects=projects, voting_projects=len(votable), project_votes=votes,
