@@ -17,7 +17,7 @@ from ..extensions import limiter
 from ..services import antiabuse
 from ..services.surveys.definition import open_surveys, survey_definition, survey_summary
 from ..services.surveys.invitations import token_hash
-from ..services.surveys.spec import get_survey, spec_of
+from ..services.surveys.spec import get_survey, load_spec
 from ..services.surveys.submission import submit_response
 from ..services.surveys.validation import RawAnswer, SubmissionInput
 from . import bp
@@ -75,15 +75,14 @@ def _submit_limit() -> str:
                       429: ("Too many submissions", ErrorOut)})
 def submit(survey_id: int) -> tuple[Response, int]:
     body = parse_json(ResponseIn)
-    survey = get_survey(survey_id, require_open=True)
-    spec = spec_of(survey)
+    spec = load_spec(survey_id, require_open=True)
     data = SubmissionInput(
         submission_id=body.submission_id, language=body.language, region=body.region,
         settlement=body.settlement, sex=body.sex, age_group=body.age_group,
         answers=[RawAnswer(question=a.question, ngo=a.ngo, value=a.value, where=f"answers.{i}")
                  for i, a in enumerate(body.answers)],
     )
-    flags = _flags(survey.id, body.duration_s, invitation=spec.mode == "invitation")
+    flags = _flags(spec.id, body.duration_s, invitation=spec.mode == "invitation")
     result = submit_response(spec, data, channel="api", flags=flags, duration_s=body.duration_s,
                              invitation_hash=token_hash(body.token) if body.token else None)
     db.session.commit()

@@ -1,13 +1,15 @@
 """A survey read once into plain data: questions, their order, pages and dependencies."""
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, bindparam, cast, select
 from sqlalchemy.orm import selectinload
 
-from models import LANGUAGES, Survey, db
+from models import LANGUAGES, Question, Survey, db
 
 from ..errors import DomainError, NotFoundError
 from .types import MISSING, QuestionType, question_type
@@ -120,6 +122,88 @@ def get_survey(survey_id: int, *, public: bool = True, require_open: bool = Fals
     if require_open and survey.status != "open":
         raise SurveyClosedError("This survey is closed", {"survey": "closed"})
     return survey
+
+
+_SURVEY_COLUMNS = (
+    Survey.id, Survey.status, Survey.mode, Survey.period, cast(Survey.languages, Text),
+    Survey.ngos_per_respondent, Survey.ngos_by_region,
+    *(getattr(Survey, f"title_{lang}") for lang in LANGUAGES),
+    *(getattr(Survey, f"intro_{lang}") for lang in LANGUAGES),
+)
+_QUESTION_COLUMNS = (
+    Question.id, Question.code, Question.type, Question.construct, Question.section, Question.position,
+    Question.required, Question.per_ngo, *(getattr(Question, f"text_{lang}") for lang in LANGUAGES),
+    cast(Question.options, Text), Question.depends_on_id, Question.depends_value,
+)
+_SPEC_QUERY = (
+    select(*_SURVEY_COLUMNS, *_QUESTION_COLUMNS)
+    .outerjoin(Question, Question.survey_id == Survey.id)
+    .where(Survey.id == bindparam("survey_id"))
+    .order_by(Question.position, Question.id)
+)
+_NS, _NL = len(_SURVEY_COLUMNS), len(LANGUAGES)
+#: survey id → (the rows the spec was built from, the spec). Per process, bounded.
+_SPEC_CACHE: dict[int, tuple[tuple[Any, ...], SurveySpec]] = {}
+_SPEC_CACHE_LOCK = threading.Lock()
+_SPEC_CACHE_MAX = 256
+
+
+def _json(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _spec_from_rows(rows: tuple[tuple[Any, ...], ...]) -> SurveySpec:
+    """The same SurveySpec ``spec_of`` builds, from the rows of ``_SPEC_QUERY``."""
+    s = rows[0]
+    questions = []
+    for row in rows:
+        q = row[_NS:]
+        if q[0] is None:  # a survey without questions (outer join)
+            continue
+        qid, code, qtype, construct, section, position, required, per_ngo = q[:8]
+        texts = q[8:8 + _NL]
+        options, depends_on_id, depends_value = q[8 + _NL:]
+        questions.append(QuestionSpec(
+            id=qid, code=code, type=qtype, construct=construct or "other", section=section or 1,
+            position=position, required=bool(required), per_ngo=bool(per_ngo),
+            texts={lang: texts[i] or "" for i, lang in enumerate(LANGUAGES)},
+            options=list(_json(options) or []), depends_on_id=depends_on_id, depends_value=depends_value,
+        ))
+    languages_raw = _json(s[4])
+    languages = [lang for lang in (languages_raw or LANGUAGES) if lang in LANGUAGES] or list(LANGUAGES)
+    titles = s[7:7 + _NL]
+    intros = s[7 + _NL:7 + 2 * _NL]
+    return SurveySpec(
+        id=s[0], status=s[1], mode=s[2], period=s[3], languages=languages,
+        ngos_per_respondent=s[5] or 6, ngos_by_region=bool(s[6]),
+        titles={lang: titles[i] or "" for i, lang in enumerate(LANGUAGES)},
+        intros={lang: intros[i] or "" for i, lang in enumerate(LANGUAGES)},
+        questions=questions,
+    )
+
+
+def load_spec(survey_id: int, *, public: bool = True, require_open: bool = False) -> SurveySpec:
+    """``spec_of(get_survey(...))`` without the ORM, with the same errors, reusing a per-process copy.
+
+    Every call reads the survey and its questions afresh in one query (inside the caller's
+    transaction, so a status change or an edited question is seen at once); only the building of
+    the spec is skipped when those rows are identical to the ones the cached copy was built from.
+    The returned spec is shared between requests: treat it as read-only.
+    """
+    rows = tuple(tuple(r) for r in db.session.connection().execute(_SPEC_QUERY, {"survey_id": survey_id}))
+    if not rows or (public and rows[0][1] == "draft"):
+        raise NotFoundError("No such survey", {"survey": "not found"})
+    if require_open and rows[0][1] != "open":
+        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
+    cached = _SPEC_CACHE.get(survey_id)
+    if cached is not None and cached[0] == rows:
+        return cached[1]
+    spec = _spec_from_rows(rows)
+    with _SPEC_CACHE_LOCK:
+        if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
+            _SPEC_CACHE.clear()
+        _SPEC_CACHE[survey_id] = (rows, spec)
+    return spec
 
 
 def depth_in_section(spec: SurveySpec, question: QuestionSpec) -> int:

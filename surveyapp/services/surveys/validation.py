@@ -13,7 +13,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from models import AGE_GROUPS, NGO, SETTLEMENTS, SEXES, Region, SurveyNGO, db
 
@@ -71,11 +72,28 @@ class CleanSubmission:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# Built once: constructing a statement and its cache key costs more than running it.
+_REGION_ID = select(Region.id).where(Region.code == bindparam("code"))
+_SURVEY_NGOS = (
+    select(NGO.id, NGO.region_id).join(SurveyNGO, SurveyNGO.ngo_id == NGO.id)
+    .where(SurveyNGO.survey_id == bindparam("survey_id"), NGO.id.in_(bindparam("ngo_ids", expanding=True)))
+)
+
+
+def _connection() -> Connection:
+    """The session's connection, after the autoflush a session query would do (SQLAlchemy Core on
+    it skips the ORM's per-statement overhead)."""
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection()
+
+
 def region_id_for(code: str | None) -> int | None:
     """The id of the region with this ISO code (``KZ-55``), or None."""
     if not isinstance(code, str) or not code or len(code) > 8:
         return None
-    return db.session.scalar(select(Region.id).where(Region.code == code.strip().upper()))
+    return _connection().execute(_REGION_ID, {"code": code.strip().upper()}).scalar()
 
 
 def allowed_ngos(spec: SurveySpec, ngo_ids: set[int], region_id: int | None) -> dict[int, int | None]:
@@ -83,10 +101,7 @@ def allowed_ngos(spec: SurveySpec, ngo_ids: set[int], region_id: int | None) -> 
     or from ``region_id``), mapped to their home region."""
     if not ngo_ids:
         return {}
-    rows = db.session.execute(
-        select(NGO.id, NGO.region_id).join(SurveyNGO, SurveyNGO.ngo_id == NGO.id)
-        .where(SurveyNGO.survey_id == spec.id, NGO.id.in_(ngo_ids))
-    ).all()
+    rows = _connection().execute(_SURVEY_NGOS, {"survey_id": spec.id, "ngo_ids": sorted(ngo_ids)}).all()
     return {ngo_id: home for ngo_id, home in rows
             if not spec.ngos_by_region or home is None or home == region_id}
 
