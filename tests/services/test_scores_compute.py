@@ -142,3 +142,60 @@ def test_scores_compute_command(runner, db, regions):
     assert bad.exit_code != 0 and "2030-Q9" in bad.output
     bad = runner.invoke(args=["scores", "compute", "--weights", "not json"])
     assert bad.exit_code != 0 and "--weights" in bad.output
+
+
+def test_media_coverage_counts_stories_once_and_is_not_suppressed_as_a_sample(db, regions):
+    import datetime as dt
+
+    from models import Article, Mention, Outlet
+
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [4] * 12)
+    big = Outlet(name="Big Daily", reach=100_000, region_id=regions["KZ-75"].id)
+    small = Outlet(name="Small Weekly", reach=5_000, region_id=regions["KZ-75"].id)
+    db.session.add_all([big, small])
+    db.session.flush()
+    first = Article(title="a", body="b", outlet_id=big.id, published_on=dt.date(2026, 2, 3), content_hash="1" * 64)
+    db.session.add(first)
+    db.session.flush()
+    first.duplicate_group_id = first.id
+    copy = Article(title="a", body="b", outlet_id=small.id, published_on=dt.date(2026, 2, 4), content_hash="1" * 64,
+                   duplicate_group_id=first.id, status="duplicate")
+    other = Article(title="c", body="d", outlet_id=big.id, published_on=dt.date(2026, 3, 1), content_hash="2" * 64)
+    db.session.add_all([copy, other])
+    db.session.flush()
+    for article, tone in ((first, 0.6), (copy, 0.6), (other, -0.5)):
+        db.session.add(Mention(article_id=article.id, ngo_id=ngo.id, matched="x", sentence="x", tone=tone,
+                               label="positive" if tone > 0 else "negative", tone_source="lexicon"))
+    db.session.commit()
+    compute_scores()
+    db.session.commit()
+    stories = snap(db, "media_stories", ngo.id, regions["KZ-75"].id)
+    assert stories.estimate == 2 and not stories.suppressed  # the syndicated copy is the same story
+    assert snap(db, "media_reach", ngo.id, regions["KZ-75"].id).estimate == 100_000 + 5_000 + 100_000
+    assert snap(db, "media_net_tone", ngo.id, regions["KZ-75"].id).estimate == 0  # one positive, one negative
+
+
+def test_straight_lining_counts_each_answer_once(db, regions):
+    """Four equal per-NGO scale answers are not a straight-liner (the rule needs eight); counting
+    per-NGO answers twice used to flag them."""
+    from sqlalchemy import insert
+
+    from models import Answer, Question
+
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    extra = [Question(survey_id=battery.survey.id, code=f"extra{i}", position=10 + i, type="scale5",
+                      construct="other", text_en="Extra?", per_ngo=True) for i in range(2)]
+    db.session.add_all(extra)
+    db.session.commit()
+    add_respondents(battery, regions["KZ-75"].id, ngo, [4] * 12, useful=4)
+    rows = [{"response_id": rid, "question_id": q.id, "ngo_id": ngo.id, "ngo_key": ngo.id, "value_num": 4.0}
+            for rid in db.session.scalars(select(Response.id)) for q in extra]
+    db.session.execute(insert(Answer), rows)
+    db.session.commit()
+    run = compute_scores()
+    db.session.commit()
+    assert run.excluded["straightliner"] == 0
+    assert snap(db, "trust_index", ngo.id, regions["KZ-75"].id).n == 12

@@ -14,6 +14,7 @@ from analysis.disclosure import suppress
 from analysis.indices import compute_indices, survey_indices
 from analysis.smallarea import shrink_cells
 
+from ..metrics import METRICS_BY_KEY
 from . import extract, prepare
 from .aggregate import all_ngo_rows
 from .alerts import find_alerts
@@ -94,8 +95,13 @@ def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     minus the other published cells of the same line."""
     keyed = table.copy()
     keyed["ngo_key"] = keyed["ngo_id"].astype("Int64").fillna(-1)
+    # Only respondent-based cells fall under the rule: media counts and checklists are not samples.
+    counted = keyed["metric"].map(lambda m: bool(getattr(METRICS_BY_KEY.get(m), "from_respondents", True)))
+    stories = keyed["n"].copy()
+    keyed["n"] = keyed["n"].where(counted.to_numpy(), pd.NA)
     out = suppress(keyed, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
                    totals={"region_id": None, "segment": "all"}, min_n=min_n, values=("estimate", "se", "ci_low", "ci_high"))
+    out["n"] = stories.to_numpy()
     return out.drop(columns="ngo_key")
 
 

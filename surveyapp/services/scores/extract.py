@@ -92,7 +92,7 @@ def load_scale_answers_general(periods: list[str] | None = None) -> pd.DataFrame
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Response.survey_id)
-        .where(Question.type.in_(("scale5", "scale10")))
+        .where(Question.type.in_(("scale5", "scale10")), Answer.ngo_id.is_(None))
     )
     if periods:
         stmt = stmt.where(Survey.period.in_(periods))
@@ -126,12 +126,13 @@ def load_mentions() -> pd.DataFrame:
     """NGO mentions (not rejected) with article date, duplicate group, outlet reach and home region."""
     stmt = (
         select(Mention.ngo_id, Mention.tone, Mention.article_id, Article.duplicate_group_id, Article.published_on,
-               Outlet.reach, Outlet.region_id)
+               Article.outlet_id, Outlet.reach, Outlet.region_id)
         .join(Article, Article.id == Mention.article_id)
         .outerjoin(Outlet, Outlet.id == Article.outlet_id)
         .where(Mention.ngo_id.is_not(None), Mention.status != "rejected")
     )
-    return _frame(stmt, ["ngo_id", "tone", "article_id", "group_id", "published_on", "reach", "outlet_region_id"])
+    return _frame(stmt, ["ngo_id", "tone", "article_id", "group_id", "published_on", "outlet_id", "reach",
+                         "outlet_region_id"])
 
 
 def load_region_mentions() -> pd.DataFrame:

@@ -119,15 +119,17 @@ def media_mentions(mentions: pd.DataFrame, region_mentions: pd.DataFrame, period
     """NGO mentions attributed to regions: the regions the article names, else the outlet's home
     region, else national only. Keyed by quarter of publication."""
     if not len(mentions):
-        return pd.DataFrame(columns=[*KEYS, "story", "article_id", "reach", "tone"])
+        return pd.DataFrame(columns=[*KEYS, "story", "outlet", "reach", "tone"])
     m = mentions.copy()
     m["period"] = pd.to_datetime(m["published_on"]).map(period_of)
     m = m[m["period"].isin(periods)]
     m["story"] = m["group_id"].fillna(m["article_id"]).astype("int64")
+    # Reach counts once per story and outlet; an article without an outlet stands alone.
+    m["outlet"] = m["outlet_id"].fillna(-m["article_id"]).astype("int64")
     named = region_mentions.drop_duplicates()
     with_region = m.merge(named, on="article_id", how="left")
     with_region["region_id"] = with_region["region_id"].fillna(with_region["outlet_region_id"])
-    return with_region[[*KEYS, "story", "article_id", "reach", "tone"]].reset_index(drop=True)
+    return with_region[[*KEYS, "story", "outlet", "reach", "tone"]].reset_index(drop=True)
 
 
 def checklist_frame(checklists: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
