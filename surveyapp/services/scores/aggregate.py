@@ -26,21 +26,35 @@ RESPONDENT_METRICS = {
 
 
 def respondent_values(answers: pd.DataFrame) -> pd.DataFrame:
-    """One row per respondent × metric: the respondent's value (see the module docstring)."""
+    """One row per respondent × metric: the respondent's value (see the module docstring).
+
+    Vectorised: response ids are factorised once and per-respondent means are bincounts.
+    """
+    columns = ["response_id", "x", "region_id", "period", "weight", "settlement", "metric"]
+    rated = answers[answers["value"].notna()]
+    if not len(rated):
+        return pd.DataFrame(columns=columns)
+    codes, uniques = pd.factorize(rated["response_id"], sort=False)
+    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
+    attrs = rated.iloc[first][["region_id", "period", "weight", "settlement"]].reset_index(drop=True)
+    values = rated["value"].to_numpy(dtype=float)
+    construct = rated["construct"].astype(str).to_numpy()
     frames = []
-    for metric, (construct, transform) in RESPONDENT_METRICS.items():
-        rows = answers[(answers["construct"] == construct) & answers["value"].notna()]
-        if not len(rows):
+    for metric, (name, transform) in RESPONDENT_METRICS.items():
+        mask = construct == name
+        if not mask.any():
             continue
-        scored = rows.assign(x=transform(rows["value"].to_numpy(dtype=float)))
-        per = (scored.groupby("response_id", sort=False)
-               .agg(x=("x", "mean"), region_id=("region_id", "first"), period=("period", "first"),
-                    weight=("weight", "first"), settlement=("settlement", "first"))
-               .reset_index())
-        frames.append(per.assign(metric=metric))
+        x = np.asarray(transform(values[mask]), dtype=float)
+        counts = np.bincount(codes[mask], minlength=len(uniques))
+        sums = np.bincount(codes[mask], weights=x, minlength=len(uniques))
+        present = np.flatnonzero(counts)
+        block = attrs.iloc[present].reset_index(drop=True)
+        block.insert(0, "x", sums[present] / counts[present])
+        block.insert(0, "response_id", np.asarray(uniques)[present])
+        frames.append(block.assign(metric=metric))
     if not frames:
-        return pd.DataFrame(columns=["response_id", "x", "region_id", "period", "weight", "settlement", "metric"])
-    return pd.concat(frames, ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
