@@ -38,8 +38,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     settings["SECRET_KEY"] = resolve_secret(settings, instance_path)
     if settings["SENIM_ENV"] == "production":
         settings["SESSION_COOKIE_SECURE"] = True
-        settings.setdefault("SESSION_COOKIE_NAME", "__Host-senim")
-        settings["SESSION_COOKIE_NAME"] = "__Host-senim"
+        settings["SESSION_COOKIE_NAME"] = "__Host-senim"  # Secure, path /, no Domain: browser-enforced
     if settings.get("SENIM_REDIS_URL") and settings.get("RATELIMIT_STORAGE_URI") == "memory://":
         settings["RATELIMIT_STORAGE_URI"] = settings["SENIM_REDIS_URL"]
     app.config.update(settings)
