@@ -71,18 +71,19 @@ def load_respondents(periods: list[str] | None = None) -> pd.DataFrame:
 
 
 def load_answers(periods: list[str] | None = None) -> pd.DataFrame:
-    """Numeric answers to per-NGO questions: response, construct, question code, NGO, value (scale points)."""
-    stmt = (
-        select(Answer.response_id, Question.construct, Question.code, Question.type, Answer.ngo_id,
-               Answer.value_num)
-        .join(Question, Question.id == Answer.question_id)
-        .join(Response, Response.id == Answer.response_id)
-        .join(Survey, Survey.id == Response.survey_id)
-        .where(Answer.ngo_id.is_not(None))
-    )
+    """Numeric answers to per-NGO questions: response, construct, question code and type
+    (categoricals from the small questions table, not strings per row), NGO, value (scale points)."""
+    stmt = select(Answer.response_id, Answer.question_id, Answer.ngo_id, Answer.value_num).where(
+        Answer.ngo_id.is_not(None))
     if periods:
-        stmt = stmt.where(Survey.period.in_(periods))
-    return _frame(stmt, ["response_id", "construct", "code", "type", "ngo_id", "value"])
+        stmt = (stmt.join(Response, Response.id == Answer.response_id)
+                .join(Survey, Survey.id == Response.survey_id).where(Survey.period.in_(periods)))
+    frame = _frame(stmt, ["response_id", "question_id", "ngo_id", "value"])
+    questions = _frame(select(Question.id, Question.construct, Question.code, Question.type),
+                       ["question_id", "construct", "code", "type"]).set_index("question_id")
+    for column in ("construct", "code", "type"):
+        frame[column] = pd.Categorical(frame["question_id"].map(questions[column]))
+    return frame[["response_id", "construct", "code", "type", "ngo_id", "value"]]
 
 
 def load_scale_answers_general(periods: list[str] | None = None) -> pd.DataFrame:
