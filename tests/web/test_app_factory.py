@@ -32,16 +32,20 @@ def test_production_accepts_a_long_random_secret(tmp_path):
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-senim"
 
 
-def test_development_generates_and_keeps_a_secret(tmp_path, monkeypatch):
-    app1 = _app(tmp_path)
-    key_file = Path(app1.instance_path) / "secret_key"
-    # instance_path is the project's instance folder; use a private one for this test
-    monkeypatch.setattr("surveyapp.config.Path", Path)
-    assert app1.config["SECRET_KEY"]
-    assert key_file.exists()
+def test_development_generates_and_keeps_a_secret(tmp_path):
+    from surveyapp.config import resolve_secret
+
+    instance = tmp_path / "instance"
+    key_file = instance / "secret_key"
+    assert not key_file.exists()
+    first = resolve_secret({"SENIM_ENV": "development", "SECRET_KEY": None}, instance)
+    assert len(first) >= 32 and key_file.read_text(encoding="ascii") == first
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
-    app2 = _app(tmp_path)
-    assert app2.config["SECRET_KEY"] == app1.config["SECRET_KEY"]
+    again = resolve_secret({"SENIM_ENV": "development", "SECRET_KEY": None}, instance)
+    assert again == first  # kept, so sessions survive a restart
+    given = resolve_secret({"SENIM_ENV": "development", "SECRET_KEY": "explicit"}, instance)
+    assert given == "explicit"
+    assert _app(tmp_path).config["SECRET_KEY"]  # the factory wires it in
 
 
 def test_environment_then_overrides(tmp_path):
