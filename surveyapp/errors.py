@@ -78,14 +78,35 @@ def _unavailable(exc: BaseException) -> tuple[Response | str, int, dict[str, str
     return page, 503, headers
 
 
+def _release_session(_exc: BaseException | None) -> None:
+    """End the request's session; a connection the server dropped after the response was built
+    (a restart or failover) is logged, not turned into a 500 for a request that succeeded.
+
+    Registered after Flask-SQLAlchemy's own teardown, so it runs first (Flask runs them in reverse)."""
+    from models import db
+
+    try:
+        db.session.remove()
+    except Exception as exc:
+        if not database_unavailable(exc):
+            raise
+        log.warning("database connection lost while ending a request's session (%s)",
+                    type(getattr(exc, "orig", None) or exc).__name__)
+        db.session.registry.clear()
+
+
 def init_errors(app: Flask) -> None:
+    app.teardown_appcontext(_release_session)
+
     @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    def _http_error(exc: HTTPException) -> tuple[Response | str, int, dict[str, str]]:
         code = exc.code or 500
+        # Keep the exception's own headers (Allow on a 405, WWW-Authenticate, Retry-After), not its Content-Type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         if wants_json():
-            return jsonify({"error": exc.description or exc.name, "fields": {}}), code
+            return jsonify({"error": exc.description or exc.name, "fields": {}}), code, headers
         template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
-        return render_template(template, code=code, name=exc.name, description=exc.description), code
+        return render_template(template, code=code, name=exc.name, description=exc.description), code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:

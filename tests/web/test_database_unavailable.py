@@ -117,3 +117,35 @@ def test_sqlite_lock_held_past_busy_timeout_is_503_then_the_retry_is_stored_once
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_connection_dropped_before_teardown_is_not_a_500(app, backend):
+    """The server ends the connection after the view ran (a restart): the response stands, and
+    the next request gets a working connection."""
+    if backend != "postgresql":
+        pytest.skip("a server-side disconnect needs PostgreSQL")
+    from sqlalchemy import create_engine, text
+
+    from models import db
+
+    killer = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    @app.get("/__dropped")
+    def _dropped():
+        pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with killer.connect() as conn:
+            assert conn.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid}).scalar()
+        return "done"
+
+    @app.get("/__count")
+    def _count():
+        return str(db.session.scalar(select(func.count()).select_from(Response)))
+
+    client = app.test_client()
+    try:
+        response = client.get("/__dropped")
+        assert response.status_code == 200 and response.get_data(as_text=True) == "done"
+        again = client.get("/__count")
+        assert again.status_code == 200 and again.get_data(as_text=True) == "0"
+    finally:
+        killer.dispose()
