@@ -90,28 +90,29 @@ def _script_counts(norm: str, spans: Sequence[tuple[int, int]]) -> list[tuple[in
     overlapping or unordered spans are counted one by one."""
     if not spans:
         return []
-    starts = np.fromiter((a for a, _ in spans), dtype=np.intp, count=len(spans))
-    ends = np.fromiter((b for _, b in spans), dtype=np.intp, count=len(spans))
+    n = len(norm)
+    starts = np.fromiter((min(max(a, 0), n) for a, _ in spans), dtype=np.intp, count=len(spans))
+    ends = np.fromiter((min(max(b, 0), n) for _, b in spans), dtype=np.intp, count=len(spans))
     if len(spans) > 1 and (starts[1:] < ends[:-1]).any():
         return [_script_counts(norm[a:b], [(0, b - a)])[0] for a, b in spans]
     cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    starts, ends = np.clip(starts, 0, len(cp)), np.clip(ends, 0, len(cp))
-    cls = _SCRIPT[np.minimum(cp, len(_SCRIPT) - 1)]
-    cyr, latin, kk, filled = cls >= 2, cls == 1, cls == 3, cp != 32
-    chars = np.zeros((4, len(cp) + 1), dtype=np.int64)
-    np.cumsum(np.stack([cyr, latin, kk, filled]), axis=1, out=chars[:, 1:])
-    # a word starts at a non-space character after a space, at the text's start or at a span edge
-    head = filled.copy()
+    cls = np.take(_SCRIPT, cp, mode="clip")  # code points past the table are "other"
+    filled = cp != 32
+    chars = np.zeros((4, n + 1), dtype=np.int32)
+    np.cumsum(np.stack([cls >= 2, cls == 1, cls == 3, filled]), axis=1, out=chars[:, 1:])
+    # words: runs of non-space characters, also cut where a span starts or ends
+    head, tail = filled.copy(), filled.copy()
     head[1:] &= ~filled[:-1]
+    tail[:-1] &= ~filled[1:]
     edges = np.concatenate([starts, ends])
-    edges = edges[edges < len(cp)]
+    edges = edges[(edges > 0) & (edges < n)]
     head[edges] = filled[edges]
-    word_at = np.flatnonzero(head)
-    words = np.zeros((3, len(word_at) + 1), dtype=np.int64)
-    if len(word_at):
-        w_cyr = np.logical_or.reduceat(cyr, word_at)
-        w_latin = np.logical_or.reduceat(latin, word_at) & ~w_cyr
-        np.cumsum(np.stack([w_cyr, w_latin, np.logical_or.reduceat(kk, word_at)]), axis=1, out=words[:, 1:])
+    tail[edges - 1] = filled[edges - 1]
+    word_at, word_end = np.flatnonzero(head), np.flatnonzero(tail) + 1
+    has = (chars[:3, word_end] - chars[:3, word_at]) > 0  # per word: a Cyrillic, Latin, Kazakh letter
+    has[1] &= ~has[0]
+    words = np.zeros((3, len(word_at) + 1), dtype=np.int32)
+    np.cumsum(has, axis=1, out=words[:, 1:])
     w0, w1 = np.searchsorted(word_at, starts), np.searchsorted(word_at, ends)
     rows = np.concatenate([chars[:, ends] - chars[:, starts], words[:, w1] - words[:, w0]])
     return list(zip(*rows.tolist(), strict=True))
