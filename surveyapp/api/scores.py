@@ -20,6 +20,7 @@ from ..services.dashboard.api_rows import parse_row_filters, score_rows
 from ..services.dashboard.cells import Cell
 from ..services.dashboard.heatmap import build_heatmap, parse_filters
 from ..services.dashboard.ngo_profile import CRITERIA, ngo_profile, ngo_summary
+from ..services.dashboard.quality import period_quality
 from ..services.dashboard.scope import Scope, get_ngo, parse_query, scope_for
 from ..services.errors import DomainError, NotFoundError
 from . import bp
@@ -50,9 +51,18 @@ class ScoreRow(CellOut):
     segment: str
 
 
+class QualityOut(BaseModel):
+    period: str
+    indicative: bool = Field(description="Open-link survey responses are in these results: read them as indicative.")
+    flagged_responses: Optional[int] = Field(
+        None, description="Responses of the period excluded by quality checks (all survey modes); null if not counted.")
+    open_link_responses: Optional[int] = Field(None, description="Open-link responses kept in the period's results.")
+
+
 class ScoreList(BaseModel):
     items: list[ScoreRow]
     total: int
+    quality: Optional[QualityOut] = Field(None, description="Survey quality note of the period (null: no period).")
 
 
 class RegionRef(BaseModel):
@@ -77,6 +87,7 @@ class HeatmapOut(BaseModel):
     all_ngos: Optional[HeatmapRow] = None
     items: list[HeatmapRow]
     total: int
+    quality: Optional[QualityOut] = Field(None, description="Survey quality note of the period (null: no period).")
 
 
 class NgoOut(BaseModel):
@@ -94,6 +105,7 @@ class NgoOut(BaseModel):
     scores: dict[str, CellOut] = Field(default_factory=dict, description="National cells for the period.")
     regions: dict[str, dict[str, CellOut]] = Field(default_factory=dict,
                                                    description="Staff only: region code → metric → cell.")
+    quality: Optional[QualityOut] = Field(None, description="Survey quality note of the period (null: no period).")
 
 
 def _errors(view: F) -> F:
@@ -149,7 +161,12 @@ def scores() -> Response:
     scope = scope_for(current_user)
     query = parse_query(request.args)
     items, total = score_rows(query, parse_row_filters(request.args, scope), scope, current_language())
-    return jsonify({"items": items, "total": total})
+    return jsonify({"items": items, "total": total, "quality": _quality(query.period)})
+
+
+def _quality(period: str) -> dict[str, Any] | None:
+    note = period_quality(period)
+    return note.as_dict() if note else None
 
 
 def _row(ngo_id: int | None, name: str, sector: str | None, national: Cell, codes: list[str],
@@ -180,7 +197,7 @@ def heatmap() -> Response:
         "all_ngos": _row(None, hm.all_ngos.name, None, hm.all_ngos.national, codes, hm.all_ngos.cells)
         if hm.all_ngos else None,
         "items": [_row(r.ngo_id, r.name, r.sector, r.national, codes, r.cells) for r in hm.rows],
-        "total": hm.total})
+        "total": hm.total, "quality": _quality(query.period)})
 
 
 @bp.get("/ngos/<int:ngo_id>")
@@ -202,4 +219,5 @@ def ngo_detail(ngo_id: int) -> Response:
                       **{key: cells[idx].as_dict() for key, cells in profile.trends.items() if idx is not None}}
     body["regions"] = {line.code: {k: c.as_dict() for k, c in line.cells.items()} for line in profile.regions} \
         if staff else {}
+    body["quality"] = _quality(profile.period)
     return jsonify(body)

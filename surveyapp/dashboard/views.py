@@ -12,6 +12,7 @@ from models import Survey, db
 from .. import charts
 from ..services.dashboard.heatmap import build_heatmap, parse_filters
 from ..services.dashboard.maps import load_boundaries, region_map
+from ..services.dashboard.quality import period_quality, periods_quality
 from ..services.dashboard.scope import parse_id, parse_query, single
 from ..services.dashboard.summary import public_summary
 from ..services.dashboard.tables import alerts_table, heatmap_table, map_table, trends_table
@@ -33,7 +34,8 @@ def _fmt(fmt: str) -> str:
 @bp.app_context_processor
 def _dashboard_labels() -> dict[str, object]:
     return {"dash_labels": labels, "args_without": args_without, "link_args": link_args, "format_date": format_date,
-            "fnum": charts.fmt, "cell_view": charts.cell_view}
+            "fnum": charts.fmt, "cell_view": charts.cell_view, "survey_quality": period_quality,
+            "surveys_quality": periods_quality}
 
 
 @bp.route("/")

@@ -18,6 +18,7 @@ from ..metrics import METRICS_BY_KEY
 from . import extract, prepare
 from .aggregate import all_ngo_rows
 from .alerts import find_alerts
+from .exclusions import exclusion_rows
 from .store import write_results
 
 KEYS = list(prepare.KEYS)
@@ -141,6 +142,7 @@ def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, fl
     table = _shrink(table)
     table = _disclose(table, min_n)
     alerts = find_alerts(table, extract.load_mentions())
+    table = pd.concat([table, exclusion_rows(respondents, kept)], ignore_index=True)  # "indicative" counts
     say("writing snapshots")
     run.snapshots, run.suppressed = write_results(table, alerts, periods=periods, respondents=weighted.respondents)
     run.alerts = len(alerts)
