@@ -1,12 +1,15 @@
 """Survey security: CSRF, methods, privacy of respondents, hostile strings rendered inert."""
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import Date, select, text
 
 from models import Response, db as _db
+from surveyapp.services.scores import compute_scores
 from tests.conftest import login
 from tests.factories import HOSTILE_STRINGS, PASSWORD, make_ngo, make_user
 from tests.helpers import csrf_token_from
@@ -68,20 +71,56 @@ def _dump_database() -> str:
     return "\n".join(parts)
 
 
+#: Every export a staff member can download after the marked submissions (dashboard CSV/XLSX, the
+#: survey definition export).
+EXPORTS = ("/dashboard/heatmap.{fmt}", "/dashboard/map.{fmt}", "/dashboard/trends.{fmt}", "/dashboard/alerts.{fmt}",
+           "/dashboard/ngos/{ngo}/regions.{fmt}", "/dashboard/regions/KZ-55/ngos.{fmt}",
+           "/admin/surveys/{survey}/export.json", "/api/v1/scores?per_page=1000", "/api/v1/heatmap")
+
+
+def _export_texts(app, setup) -> dict[str, str]:
+    """Each export's content as text (XLSX cells joined), downloaded by an admin after ``scores compute``."""
+    compute_scores()
+    _db.session.commit()
+    admin = FreshClient(app.test_client())
+    login(admin, make_user("admin").email, PASSWORD)
+    texts = {}
+    for template in EXPORTS:
+        for fmt in ("csv", "xlsx") if "{fmt}" in template else ("",):
+            url = template.format(fmt=fmt, ngo=setup["ngo"], survey=setup["id"])
+            response = admin.get(url)
+            assert response.status_code == 200, url
+            if fmt == "xlsx":
+                sheet = load_workbook(io.BytesIO(response.data)).active
+                texts[url] = "\n".join(" ".join(map(str, row)) for row in sheet.iter_rows(values_only=True))
+            else:
+                texts[url] = response.get_data(as_text=True)
+    assert any(str(setup["ngo"]) in t or "Test Foundation" in t for t in texts.values())  # the exports have rows
+    return texts
+
+
 @pytest.mark.parametrize("app_config", [{"SENIM_TRUSTED_PROXIES": 1}])
 def test_no_address_or_user_agent_is_stored_or_logged(app, db, setup, caplog):
+    """Marker address (as the socket's address and as a trusted X-Forwarded-For) and marker user
+    agent on a form and an API submission: absent from every row of every table, from the log
+    output and from every export."""
     caplog.set_level(logging.DEBUG)
     headers = {"X-Forwarded-For": MARK_IP, "User-Agent": MARK_UA, "Referer": "http://marker.example/ZZ-REF"}
-    client = FreshClient(app.test_client())
+    raw = app.test_client()
+    raw.environ_base["REMOTE_ADDR"] = MARK_IP
+    client = FreshClient(raw)
     assert FormWalker(client, setup["id"]).complete(setup["ids"], **headers).status_code == 302
     api = client.post(f"/api/v1/surveys/{setup['id']}/responses", json=response_body(setup["survey"]),
                       headers=headers)
     assert api.status_code == 201
     dump = _dump_database()
     assert dump.count("'web'") >= 1 and dump.count("'api'") >= 1  # both responses are there
+    exports = _export_texts(app, setup)
     for marker in (MARK_IP, MARK_UA, "ZZ-REF", "marker.example"):
         assert marker not in dump
         assert marker not in caplog.text
+        assert not [url for url, body in exports.items() if marker in body], marker
+    assert MARK_IP not in _dump_database()  # nor after scores compute wrote its snapshots and weights
     columns = {c.name for c in Response.__table__.columns}
     assert not columns & {"ip", "ip_address", "user_agent", "referrer", "created_at", "submitted_at"}
     assert isinstance(Response.__table__.c.submitted_on.type, Date)
