@@ -242,7 +242,23 @@ def _state(ids: dict[str, Any]) -> tuple[Any, ...]:
 
 def test_route_role_matrix(app: Flask, db: Any, regions: dict[str, Any]) -> None:
     world = build_world(app, regions)
-    before = _state(world.ids)
+    untouched = _state(world.ids)
+    # monitor B, with valid bodies that would change A's data if they reached it
+    ids, b = world.ids, world.actors["monitor_b"]
+    for url, data in ((f"/monitor/mentions/{ids['mention']}/decision", {"decision": "reject"}),
+                      (f"/monitor/mentions/{ids['mention']}/tone", {"label": "negative"}),
+                      (f"/monitor/articles/{ids['article']}/mentions",
+                       {"ngo": f"#{ids['alliance']}", "matched": "Гражданский альянс"})):
+        assert b.page.post(url, data={"csrf_token": b.csrf, **data}).status_code == 404, url
+    assert b.api.get(f"/api/v1/articles/{ids['article']}", headers=b.headers).status_code == 404
+    _db.session.expire_all()
+    assert _state(ids) == untouched
+    a = world.actors["monitor_a"]  # the same body from the owner does change it (the body was valid)
+    assert a.page.post(f"/monitor/mentions/{ids['mention']}/decision",
+                       data={"csrf_token": a.csrf, "decision": "reject"}).status_code == 302
+    _db.session.expire_all()
+    before = _state(ids)
+    assert before != untouched
     observed: dict[str, list[str]] = {}
     for key, _method, rule in _cells(app):
         for row in _rows_for(key) or [key]:
