@@ -42,7 +42,7 @@ def scene(db: Any, regions: dict[str, Any]) -> dict[str, Any]:
     add_respondents(invited, regions["KZ-75"].id, ngo, [1] * invited_flagged, flags=["honeypot"])
     compute_scores()
     _db.session.commit()
-    return {"ngo": ngo.id, "invited_flagged": invited_flagged}
+    return {"ngo": ngo.id, "invited_flagged": invited_flagged, "survey": open_link.survey.id}
 
 
 def test_compute_stores_kept_and_flagged_counts_per_period_and_mode(scene: dict[str, Any]) -> None:
@@ -86,6 +86,11 @@ def test_pages_label_open_link_results_and_only_those(app: Flask, scene: dict[st
     assert f'data-indicative="{OPEN}"' in trends and f'data-indicative="{INVITED}"' not in trends
     public = FreshClient(app.test_client()).get("/dashboard/summary").get_data(as_text=True)
     assert LABEL in public and f": {FLAGGED_OPEN}." in public
+    respondent = app.test_client()  # the thank-you page compares the region with the country
+    with respondent.session_transaction() as session:
+        session["thanks"] = [scene["survey"], "KZ-75"]
+    thanks = FreshClient(respondent).get(f"/s/{scene['survey']}/thanks").get_data(as_text=True)
+    assert "Trust index in" in thanks and f'data-indicative="{OPEN}"' in thanks
 
 
 @pytest.mark.parametrize("lang", ["ru", "kk"])
