@@ -4,14 +4,17 @@ A respondent rates several NGOs, so their answers are not independent. These row
 summarise *respondents*: each respondent contributes one value per metric — the share of the
 NGOs asked about that they know, the share of their trust ratings that are 4–5 (or 1–2), the mean
 of their (score − 1)/4 × 100 — and the estimate is the weighted mean of those values with an
-interval from the respondent-level variance (``analysis.estimators.group_mean``).
+interval from the respondent-level variance (as ``analysis.estimators.group_mean``, whose
+sums and formulas are used here on integer codes: one ``bincount`` per sum, no string keys).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.estimators import group_mean
+from analysis.estimators import mean_from_sums
 
 #: metric → (construct, how a respondent's answers become one value on 0..100 or −100..100)
 RESPONDENT_METRICS = {
@@ -23,58 +26,107 @@ RESPONDENT_METRICS = {
     "usefulness": ("usefulness", lambda v: (v - 1.0) / 4.0 * 100.0),
     "transparency_perceived": ("transparency", lambda v: (v - 1.0) / 4.0 * 100.0),
 }
+SEGMENTS = ("all", "urban", "rural")
+COLUMNS = ["region_id", "period", "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "metric", "segment", "ngo_id"]
 
 
-def respondent_values(answers: pd.DataFrame) -> pd.DataFrame:
-    """One row per respondent × metric: the respondent's value (see the module docstring).
+@dataclass(frozen=True)
+class RespondentValues:
+    """One metric's respondent-level values (respondents in order of first answer) with each
+    respondent's region and period codes (−1: missing), settlement and weight."""
 
-    Vectorised: response ids are factorised once and per-respondent means are bincounts.
+    x: np.ndarray
+    region: np.ndarray
+    period: np.ndarray
+    settlement: np.ndarray
+    weight: np.ndarray
+
+
+def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues], pd.Index, pd.Index]:
+    """Per metric (see ``RESPONDENT_METRICS``), each respondent's value: the mean over their rated
+    answers (``rid`` identifies the respondent) of the metric's transform. Also returns the region
+    and period labels that the codes stand for.
+
+    Respondents are ordered by their first rated answer, so every later sum runs over the same
+    rows in the same order as a ``groupby`` would (identical floating-point results).
     """
-    columns = ["response_id", "x", "region_id", "period", "weight", "settlement", "metric"]
-    rated = answers[answers["value"].notna()]
-    if not len(rated):
-        return pd.DataFrame(columns=columns)
-    codes, uniques = pd.factorize(rated["response_id"], sort=False)
-    first = pd.Series(np.arange(len(codes))).groupby(codes).first().to_numpy()
-    attrs = rated.iloc[first][["region_id", "period", "weight", "settlement"]].reset_index(drop=True)
-    values = rated["value"].to_numpy(dtype=float)
-    construct = rated["construct"].astype(str).to_numpy()
-    frames = []
+    value = answers["value"].to_numpy(dtype=float)
+    rated = np.flatnonzero(~np.isnan(value))
+    if not rated.size:
+        return {}, pd.Index([]), pd.Index([])
+    codes, uniques = pd.factorize(answers["rid"].to_numpy()[rated], sort=False)
+    running = np.maximum.accumulate(codes)
+    first = rated[np.flatnonzero(np.r_[True, running[1:] > running[:-1]])]  # each respondent's first rated row
+    region_codes, regions = pd.factorize(answers["region_id"].to_numpy()[first], sort=True)
+    period_codes, periods = pd.factorize(answers["period"].iloc[first], sort=True)
+    settlement = np.asarray(answers["settlement"].iloc[first].astype(object).to_numpy())
+    weight = answers["weight"].to_numpy(dtype=float)[first]
+    construct = answers["construct"].astype("category")
+    names = list(construct.cat.categories)
+    construct_code = np.asarray(construct.cat.codes, dtype=np.int64)[rated]
+    values = value[rated]
+    out: dict[str, RespondentValues] = {}
     for metric, (name, transform) in RESPONDENT_METRICS.items():
-        mask = construct == name
+        if name not in names:
+            continue
+        mask = construct_code == names.index(name)
         if not mask.any():
             continue
         x = np.asarray(transform(values[mask]), dtype=float)
         counts = np.bincount(codes[mask], minlength=len(uniques))
         sums = np.bincount(codes[mask], weights=x, minlength=len(uniques))
         present = np.flatnonzero(counts)
-        block = attrs.iloc[present].reset_index(drop=True)
-        block.insert(0, "x", sums[present] / counts[present])
-        block.insert(0, "response_id", np.asarray(uniques)[present])
-        frames.append(block.assign(metric=metric))
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+        out[metric] = RespondentValues(sums[present] / counts[present], region_codes[present], period_codes[present],
+                                       settlement[present], weight[present])
+    return out, pd.Index(regions), pd.Index(np.asarray(periods, dtype=object))
+
+
+def _means(code: np.ndarray, size: int, x: np.ndarray, w: np.ndarray,
+           bounds: tuple[float, float]) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Occupied groups of ``code`` (0 … size−1; −1 excluded), their weighted means (as
+    ``group_mean``) and respondent counts."""
+    ok = code >= 0
+    c, xs, ws = (code, x, w) if ok.all() else (code[ok], x[ok], w[ok])
+    n = np.bincount(c, minlength=size).astype(float)
+    wx = ws * xs
+    sums = [np.bincount(c, v, size) for v in (ws, wx, wx * xs, ws * ws)]
+    present = np.flatnonzero(n > 0)
+    stats = mean_from_sums(*(s[present] for s in sums), bounds=bounds)
+    return present, stats, n[present]
 
 
 def all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
-    """All-NGO rows per region and nationally, for segments all / urban / rural, in the long format."""
-    values = respondent_values(answers)
+    """All-NGO rows per region and nationally, for segments all / urban / rural, in the long format.
+
+    ``answers``: per-NGO answers with ``rid`` (respondent), ``construct``, ``value``, and the
+    respondent's ``region_id``, ``period``, ``settlement`` and ``weight``.
+    """
+    values, regions, periods = respondent_values(answers)
+    n_periods = max(len(periods), 1)
     parts = []
-    for segment in ("all", "urban", "rural"):
-        seg = values if segment == "all" else values[values["settlement"] == segment]
-        if not len(seg):
-            continue
-        for metric, rows in seg.groupby("metric", sort=False):
+    for segment in SEGMENTS:
+        for metric, v in values.items():
+            sel = np.ones(len(v.x), dtype=bool) if segment == "all" else v.settlement == segment
+            if not sel.any():
+                continue
             bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
-            regional = group_mean(rows, ["region_id", "period"], "x", bounds=bounds)
-            national = group_mean(rows, ["period"], "x", bounds=bounds)
-            national.insert(0, "region_id", np.nan)
-            block = pd.concat([regional, national], ignore_index=True)
-            parts.append(block.assign(metric=metric, segment=segment))
+            x, w, region, period = v.x[sel], v.weight[sel], v.region[sel], v.period[sel]
+            regional = np.where((region >= 0) & (period >= 0), region * n_periods + period, -1)
+            for code, size, national in ((regional, len(regions) * n_periods, False),
+                                         (period, n_periods, True)):
+                present, stats, n = _means(code, size, x, w, bounds)
+                block = pd.DataFrame({
+                    "region_id": pd.array([None] * len(present) if national
+                                          else regions.take(present // n_periods), dtype="Int64"),
+                    "period": periods.take(present if national else present % n_periods),
+                })
+                for column in ("estimate", "se", "ci_low", "ci_high"):
+                    block[column] = stats[column]
+                block["n"] = n.astype(np.int64)
+                block["n_eff"] = stats["n_eff"]
+                parts.append(block.assign(metric=metric, segment=segment))
     if not parts:
         return pd.DataFrame()
     out = pd.concat(parts, ignore_index=True)
-    out["region_id"] = out["region_id"].astype("Int64")
     out["ngo_id"] = pd.array([None] * len(out), dtype="Int64")
-    return out
+    return out[COLUMNS]

@@ -125,8 +125,8 @@ def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, fl
         if unknown:
             raise ValidationError(f"No responses for period(s) {', '.join(unknown)}",
                                   {"period": "no responses for " + ", ".join(unknown)})
-    answers = extract.load_answers(periods)
-    general = extract.load_scale_answers_general(periods)
+    answers = extract.load_answers(respondents, periods)
+    general = extract.load_scale_answers_general(respondents, periods)
     kept, run.excluded = prepare.quality_filter(respondents, general, answers)
     say(f"weighting {len(kept)} responses ({run.excluded.get('total', 0)} excluded by quality checks)")
     weighted = prepare.weight_respondents(kept, extract.load_margins(), extract.load_regions())

@@ -4,16 +4,24 @@ No Python loop per response: rows come back from one SELECT per table through th
 """
 from __future__ import annotations
 
+import io
 import json
+from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, select
 
 from models import (
     NGO, Answer, Article, Mention, Outlet, Project, ProjectVote, Question, Region, RegionMargin, Response,
     Survey, TransparencyChecklist, db,
 )
+
+#: Rows fetched per round trip by the chunked answer readers.
+CHUNK = 500_000
+#: Bytes of CSV parsed at a time when reading with COPY on PostgreSQL.
+COPY_BLOCK = 32 * 2**20
 
 
 def _frame(statement: Select[Any], columns: list[str]) -> pd.DataFrame:
@@ -55,10 +63,20 @@ def load_margins() -> pd.DataFrame:
     )
 
 
+def _flag_lists(values: pd.Series) -> pd.Series:
+    """Decode a JSON flags column. Texts (SQLite) are decoded once per distinct value, not per row."""
+    if len(values) and values.map(lambda v: isinstance(v, (bytes, str)) or v is None).all():
+        codes, uniques = pd.factorize(values.where(values.notna(), "[]"))
+        decoded = pd.Series([_json_list(u) for u in uniques] or [[]], dtype=object)
+        return pd.Series(decoded.to_numpy()[codes], index=values.index, dtype=object)
+    return values.map(_json_list)
+
+
 def load_respondents(periods: list[str] | None = None) -> pd.DataFrame:
-    """One row per response of a closed or open survey: demographics, period, flags, duration (s)."""
+    """One row per response of a closed or open survey: demographics, period, flags, duration (s),
+    and ``rid``, the row's position (0 … n−1), by which answers refer to their response."""
     stmt = (
-        select(Response.id, Response.survey_id, Survey.period, Response.region_id, Response.settlement,
+        select(cast(Response.id, String), Response.survey_id, Survey.period, Response.region_id, Response.settlement,
                Response.sex, Response.age_group, Response.duration_s, Response.flags, Survey.mode)
         .join(Survey, Survey.id == Response.survey_id)
     )
@@ -66,30 +84,95 @@ def load_respondents(periods: list[str] | None = None) -> pd.DataFrame:
         stmt = stmt.where(Survey.period.in_(periods))
     frame = _frame(stmt, ["response_id", "survey_id", "period", "region_id", "settlement", "sex", "age_group",
                           "duration_s", "flags", "mode"])
-    frame["flags"] = frame["flags"].map(_json_list)
+    frame["flags"] = _flag_lists(frame["flags"])
+    frame["rid"] = np.arange(len(frame), dtype=np.int64)
     return frame
 
 
-def load_answers(periods: list[str] | None = None) -> pd.DataFrame:
-    """Numeric answers to per-NGO questions: response, construct, question code and type
-    (categoricals from the small questions table, not strings per row), NGO, value (scale points)."""
-    stmt = select(Answer.response_id, Answer.question_id, Answer.ngo_id, Answer.value_num).where(
+def _read_csv(data: bytes, columns: list[str]) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(data), header=None, names=columns, dtype={columns[0]: str})
+
+
+def _copy_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[pd.DataFrame]:
+    """``COPY (sql) TO STDOUT`` as CSV on PostgreSQL/psycopg, parsed by pandas' C reader in blocks
+    of about ``COPY_BLOCK`` bytes (no Python object per value, no ``uuid.UUID`` per id)."""
+    driver = connection.connection.driver_connection
+    pending = bytearray()
+    with driver.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
+        for block in copy:
+            pending += block
+            if len(pending) >= COPY_BLOCK:
+                cut = pending.rindex(b"\n") + 1
+                yield _read_csv(bytes(pending[:cut]), columns)
+                del pending[:cut]
+    if pending:
+        yield _read_csv(bytes(pending), columns)
+
+
+def _fetch_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[pd.DataFrame]:
+    """The rows of ``sql`` from the DBAPI cursor, ``CHUNK`` rows per frame."""
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(CHUNK):
+            yield pd.DataFrame.from_records(rows, columns=columns)
+    finally:
+        cursor.close()
+
+
+def _answer_chunks(statement: Select[Any], response_ids: pd.Index) -> tuple[np.ndarray, ...]:
+    """Rows (response id as text, question id, ngo id, value) of ``statement`` as arrays, read in
+    chunks: response ids become positions in ``response_ids`` (−1: unknown) as they arrive, so
+    the id strings of millions of answers are never held at once."""
+    connection = db.session.connection()
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    columns = ["response_id", "question_id", "ngo_id", "value"]
+    copying = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+    frames = _copy_frames(connection, sql, columns) if copying else _fetch_frames(connection, sql, columns)
+    parts = [(response_ids.get_indexer(chunk["response_id"]).astype(np.int64),
+              chunk["question_id"].to_numpy(dtype=np.int64),
+              pd.to_numeric(chunk["ngo_id"]).to_numpy(dtype=np.float64),
+              pd.to_numeric(chunk["value"]).to_numpy(dtype=np.float64)) for chunk in frames if len(chunk)]
+    if not parts:
+        return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
+    return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def _question_columns(frame: pd.DataFrame, question: np.ndarray) -> None:
+    """Add ``construct, code, type`` as categoricals looked up from the (small) questions table."""
+    questions = _frame(select(Question.id, Question.construct, Question.code, Question.type),
+                       ["question_id", "construct", "code", "type"]).set_index("question_id")
+    position = questions.index.get_indexer(question)
+    used = np.unique(position[position >= 0])
+    for column in ("construct", "code", "type"):
+        labels = questions[column]
+        categories = pd.Index(labels.iloc[used].dropna().unique()).sort_values()
+        lookup = np.append(categories.get_indexer(labels), -1)
+        frame[column] = pd.Categorical.from_codes(lookup[position], categories=categories)
+
+
+def load_answers(respondents: pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
+    """Numeric answers to per-NGO questions: ``rid`` (the response's position in ``respondents``),
+    construct, question code and type (categoricals from the small questions table, not strings
+    per row), NGO, value (scale points; NaN: don't know)."""
+    stmt = select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num).where(
         Answer.ngo_id.is_not(None))
     if periods:
         stmt = (stmt.join(Response, Response.id == Answer.response_id)
                 .join(Survey, Survey.id == Response.survey_id).where(Survey.period.in_(periods)))
-    frame = _frame(stmt, ["response_id", "question_id", "ngo_id", "value"])
-    questions = _frame(select(Question.id, Question.construct, Question.code, Question.type),
-                       ["question_id", "construct", "code", "type"]).set_index("question_id")
-    for column in ("construct", "code", "type"):
-        frame[column] = pd.Categorical(frame["question_id"].map(questions[column]))
-    return frame[["response_id", "construct", "code", "type", "ngo_id", "value"]]
+    rid, question, ngo, value = _answer_chunks(stmt, pd.Index(respondents["response_id"]))
+    frame = pd.DataFrame({"rid": rid})
+    _question_columns(frame, question)
+    frame["ngo_id"] = ngo.astype(np.int64)
+    frame["value"] = value
+    return frame[frame["rid"] >= 0].reset_index(drop=True) if (rid < 0).any() else frame
 
 
-def load_scale_answers_general(periods: list[str] | None = None) -> pd.DataFrame:
-    """Numeric answers to general (not per-NGO) scale questions, for straight-lining checks."""
+def load_scale_answers_general(respondents: pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
+    """Numeric answers to general (not per-NGO) scale questions, for straight-lining checks:
+    ``rid`` (position in ``respondents``), code, type, value."""
     stmt = (
-        select(Answer.response_id, Question.code, Question.type, Answer.value_num)
+        select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num)
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Response.survey_id)
@@ -97,7 +180,11 @@ def load_scale_answers_general(periods: list[str] | None = None) -> pd.DataFrame
     )
     if periods:
         stmt = stmt.where(Survey.period.in_(periods))
-    return _frame(stmt, ["response_id", "code", "type", "value"])
+    rid, question, _ngo, value = _answer_chunks(stmt, pd.Index(respondents["response_id"]))
+    frame = pd.DataFrame({"rid": rid})
+    _question_columns(frame, question)
+    frame["value"] = value
+    return frame.loc[frame["rid"] >= 0, ["rid", "code", "type", "value"]].reset_index(drop=True)
 
 
 def load_votes() -> pd.DataFrame:

@@ -30,23 +30,39 @@ def period_of(day: dt.date | pd.Timestamp) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def stored_flags(flags: pd.Series) -> pd.DataFrame:
+    """One boolean column per excluding flag (``EXCLUDING_FLAGS``): did the response carry it when
+    stored? Each distinct flag list is examined once, not each row."""
+    texts = flags.map(lambda f: "|".join(sorted(set(f) & EXCLUDING_FLAGS)))
+    codes, uniques = pd.factorize(texts)
+    names = sorted(EXCLUDING_FLAGS)
+    table = np.array([[name in text.split("|") for name in names] for text in uniques], dtype=bool)
+    table = table.reshape(len(uniques), len(names))
+    return pd.DataFrame(table[codes] if len(codes) else np.zeros((0, len(names)), dtype=bool), columns=names,
+                        index=flags.index)
+
+
 def quality_filter(respondents: pd.DataFrame, general: pd.DataFrame, answers: pd.DataFrame) -> tuple[
         pd.DataFrame, dict[str, int]]:
     """Drop flagged responses: flags stored at submission plus speeders and straight-liners found now.
 
-    Returns the kept respondents and, per flag, how many responses carried it.
+    Answers refer to respondents by ``rid``. Returns the kept respondents and, per flag, how many
+    responses carried it.
     """
-    scale = pd.concat([general[["response_id", "value"]],
-                       answers.loc[answers["type"] == "scale5", ["response_id", "value"]]], ignore_index=True)
-    scale = scale.rename(columns={"response_id": "response"}).dropna(subset=["value"])
+    scale = pd.DataFrame({
+        "response": np.concatenate([general["rid"].to_numpy(), answers["rid"].to_numpy()[
+            (answers["type"] == "scale5").to_numpy()]]),
+        "value": np.concatenate([general["value"].to_numpy(dtype=float), answers["value"].to_numpy(dtype=float)[
+            (answers["type"] == "scale5").to_numpy()]]),
+    }).dropna(subset=["value"])
     report = flag_responses(respondents.rename(columns={"survey_id": "survey"}), scale,
-                            id_column="response_id", device=None)
-    stored = respondents["flags"].map(lambda f: set(f) & EXCLUDING_FLAGS)
-    counts = {flag: int(stored.map(lambda s, f=flag: f in s).sum()) for flag in sorted(EXCLUDING_FLAGS)}
-    counts["speeder"] += int((report.flags["speeder"].to_numpy() & ~stored.map(lambda s: "speeder" in s)).sum())
+                            id_column="rid", device=None)
+    stored = stored_flags(respondents["flags"])
+    counts = {flag: int(stored[flag].sum()) for flag in sorted(EXCLUDING_FLAGS)}
+    counts["speeder"] += int((report.flags["speeder"].to_numpy() & ~stored["speeder"].to_numpy()).sum())
     counts["straightliner"] += int(
-        (report.flags["straightliner"].to_numpy() & ~stored.map(lambda s: "straightliner" in s)).sum())
-    drop = report.flags["flagged"].to_numpy() | stored.map(bool).to_numpy()
+        (report.flags["straightliner"].to_numpy() & ~stored["straightliner"].to_numpy()).sum())
+    drop = report.flags["flagged"].to_numpy() | stored.any(axis=1).to_numpy()
     counts["total"] = int(drop.sum())
     return respondents.loc[~drop].reset_index(drop=True), counts
 
@@ -86,9 +102,25 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
 
 
 def survey_answers(answers: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
-    """Per-NGO answers of kept respondents with their weight, region, period and settlement."""
-    frame = answers.merge(respondents[["response_id", "region_id", "period", "settlement", "weight"]],
-                          on="response_id", how="inner")
+    """Per-NGO answers of kept respondents with their weight, region, period and settlement.
+
+    Answers and respondents meet on ``rid`` by array lookups (no hash join of millions of ids);
+    answers keep their order. Period and settlement come as categoricals.
+    """
+    size = int(max(answers["rid"].max() if len(answers) else -1, respondents["rid"].max() if len(respondents)
+                   else -1)) + 1
+    position = np.full(size, -1, dtype=np.int64)
+    position[respondents["rid"].to_numpy()] = np.arange(len(respondents))
+    rid = answers["rid"].to_numpy()
+    row = position[rid]
+    keep = row >= 0
+    frame = answers.loc[keep].reset_index(drop=True) if not keep.all() else answers.copy()
+    row = row[keep]
+    for column in ("region_id", "weight"):
+        frame[column] = respondents[column].to_numpy()[row]
+    for column in ("period", "settlement"):
+        frame[column] = pd.Categorical(respondents[column]).take(row) if len(row) else pd.Categorical(
+            respondents[column].iloc[:0])
     frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype(float)
     return frame
 

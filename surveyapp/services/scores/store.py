@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from analysis.monitoring import Alert as AlertRecord
 from models import Alert, Response, ScoreSnapshot, Survey, db
@@ -32,8 +32,14 @@ def _nullable(values: np.ndarray) -> list[float | None]:
     return [None if v != v else v for v in values.tolist()]
 
 
-def snapshot_rows(table: pd.DataFrame) -> list[dict[str, object]]:
-    """Snapshot dicts for bulk insert from the long table (suppressed rows carry no value).
+#: Snapshot columns written by a run, in the order of ``snapshot_rows`` tuples (all but ``id``).
+SNAPSHOT_COLUMNS = ("key", "metric", "ngo_id", "region_id", "period", "segment", "estimate", "ci_low", "ci_high", "n",
+                    "n_eff", "method", "suppressed", "computed_at")
+
+
+def snapshot_rows(table: pd.DataFrame, computed_at: object = None) -> list[tuple[object, ...]]:
+    """Snapshot rows for bulk insert from the long table, as tuples in ``SNAPSHOT_COLUMNS`` order
+    (suppressed rows carry no value; ``computed_at`` defaults to now).
 
     Built column by column (``tolist`` gives plain Python values), not with ``DataFrame.to_dict``,
     which boxes every cell through pandas and took ~15 s for 650,000 rows.
@@ -55,9 +61,8 @@ def snapshot_rows(table: pd.DataFrame) -> list[dict[str, object]]:
     columns["n"] = pd.to_numeric(table["n"], errors="coerce").fillna(0).astype(int).to_numpy().tolist()
     columns["suppressed"] = suppressed.tolist()
     columns["ngo_id"], columns["region_id"] = ngo, region
-    now = utcnow()
-    names = [*columns, "computed_at"]
-    return [dict(zip(names, (*values, now))) for values in zip(*columns.values())]
+    columns["computed_at"] = [utcnow() if computed_at is None else computed_at] * len(table)
+    return list(zip(*(columns[c] for c in SNAPSHOT_COLUMNS)))
 
 
 def alert_rows(alerts: list[AlertRecord]) -> list[dict[str, object]]:
@@ -93,18 +98,40 @@ def _uses_copy(connection: Connection) -> bool:
     return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
 
 
-def _insert_snapshots(rows: list[dict[str, object]]) -> None:
-    """Bulk insert on the session's connection: COPY on PostgreSQL/psycopg, else a Core INSERT
-    executemany in batches (no ORM bookkeeping per row). Rows carry every column but ``id``."""
-    if not rows:
-        return
+def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
+    """Bulk insert on the session's connection: COPY on PostgreSQL/psycopg; on SQLite one
+    ``executemany`` of a prepared INSERT on the raw cursor (SQLAlchemy's per-row parameter
+    processing cost more than SQLite's insert itself); elsewhere a Core INSERT in batches.
+    Returns the rows written."""
     connection = db.session.connection()
+    columns = list(SNAPSHOT_COLUMNS)
     if _uses_copy(connection):
-        columns = list(rows[0])
-        _copy_rows(connection, ScoreSnapshot.__tablename__, columns, ([r[c] for c in columns] for r in rows))
-        return
-    for start in range(0, len(rows), BATCH):
-        connection.execute(insert(ScoreSnapshot.__table__), rows[start:start + BATCH])
+        rows = snapshot_rows(table)
+        if rows:
+            _copy_rows(connection, ScoreSnapshot.__tablename__, columns, rows)
+        return rows
+    if connection.dialect.name != "sqlite":
+        rows = snapshot_rows(table)
+        for start in range(0, len(rows), BATCH):
+            connection.execute(insert(ScoreSnapshot.__table__), [dict(zip(columns, r)) for r in rows[start:start + BATCH]])
+        return rows
+    # sqlite3 stores bools as 0/1 like SQLAlchemy's Boolean and takes floats, ints and texts as
+    # they are; only the timestamp needs the dialect's text form, computed once.
+    snapshots = ScoreSnapshot.__table__
+    process = snapshots.c.computed_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+    now = utcnow()
+    rows = snapshot_rows(table, process(now) if process else now)
+    compiled = insert(snapshots).values({c: bindparam(c, type_=snapshots.c[c].type) for c in columns}).compile(
+        dialect=connection.dialect)
+    if list(compiled.positiontup or []) != columns:
+        raise RuntimeError("unexpected parameter order in the compiled snapshot INSERT")
+    if rows:
+        cursor = connection.connection.cursor()
+        try:
+            cursor.executemany(str(compiled), rows)
+        finally:
+            cursor.close()
+    return rows
 
 
 def _store_weights(respondents: pd.DataFrame) -> None:
@@ -142,10 +169,9 @@ def write_results(table: pd.DataFrame, alerts: list[AlertRecord], *, periods: li
     db.session.execute(old)
     db.session.execute(old_alerts)
     _clear_weights(periods)
-    rows = snapshot_rows(table)
-    _insert_snapshots(rows)
+    rows = _insert_snapshots(table)
     if alerts:
         db.session.execute(insert(Alert), alert_rows(alerts))
     _store_weights(respondents)
     db.session.flush()
-    return len(rows), sum(1 for r in rows if r["suppressed"])
+    return len(rows), int(table["suppressed"].fillna(False).astype(bool).sum())

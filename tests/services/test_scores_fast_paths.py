@@ -1,0 +1,134 @@
+"""The vectorised paths of ``senim scores compute``: integer response codes, flag decoding,
+all-NGO rows by bincount (checked against ``analysis.estimators.group_mean``) and the bulk writes."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import select
+
+from analysis.estimators import group_mean
+from models import ScoreSnapshot
+from surveyapp.services.scores import compute_scores, extract
+from surveyapp.services.scores.aggregate import RESPONDENT_METRICS, all_ngo_rows
+from surveyapp.services.scores.prepare import EXCLUDING_FLAGS, stored_flags, survey_answers
+from tests.factories import make_ngo
+from tests.score_factories import add_respondents, make_battery
+
+
+def _answers(seed: int = 7, respondents: int = 300) -> pd.DataFrame:
+    """Per-NGO answers of random respondents (awareness 0/1, trust and usefulness 1–5, some NaN),
+    rows shuffled so that a respondent's answers are not contiguous."""
+    rng = np.random.default_rng(seed)
+    rid = np.repeat(np.arange(respondents), 6)
+    construct = np.tile(["awareness", "trust", "usefulness", "awareness", "trust", "transparency"], respondents)
+    value = np.where(construct == "awareness", rng.integers(0, 2, rid.size), rng.integers(1, 6, rid.size)).astype(float)
+    value[rng.random(rid.size) < 0.1] = np.nan
+    people = pd.DataFrame({"region_id": rng.choice([3, 5, 11], respondents), "weight": rng.uniform(0.3, 3, respondents),
+                           "period": rng.choice(["2026-Q1", "2026-Q2"], respondents),
+                           "settlement": rng.choice(["urban", "rural"], respondents)})
+    frame = pd.DataFrame({"rid": rid, "construct": pd.Categorical(construct), "value": value})
+    frame = pd.concat([frame, people.iloc[rid].reset_index(drop=True)], axis=1)
+    frame["period"] = pd.Categorical(frame["period"])
+    return frame.sample(frac=1.0, random_state=seed).reset_index(drop=True)
+
+
+def _reference(answers: pd.DataFrame) -> pd.DataFrame:
+    """All-NGO rows the slow way: pandas groupby for respondent values, ``group_mean`` per cell."""
+    rated = answers[answers["value"].notna()]
+    parts = []
+    for metric, (name, transform) in RESPONDENT_METRICS.items():
+        rows = rated[rated["construct"] == name]
+        x = pd.Series(np.asarray(transform(rows["value"].to_numpy()), dtype=float), index=rows.index)
+        per = x.groupby(rows["rid"]).mean().rename("x").to_frame()
+        attrs = rows.groupby("rid")[["region_id", "weight", "settlement"]].first()
+        per = per.join(attrs).join(rows.groupby("rid")["period"].first().astype(str))
+        bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
+        for segment in ("all", "urban", "rural"):
+            seg = per if segment == "all" else per[per["settlement"] == segment]
+            regional = group_mean(seg, ["region_id", "period"], "x", bounds=bounds)
+            national = group_mean(seg, ["period"], "x", bounds=bounds).assign(region_id=np.nan)
+            parts.append(pd.concat([regional, national]).assign(metric=metric, segment=segment))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _keyed(table: pd.DataFrame) -> pd.DataFrame:
+    out = table.copy()
+    out["region_id"] = out["region_id"].astype("Float64").fillna(-1).astype(int)
+    out["period"] = out["period"].astype(str)
+    return out.set_index(["metric", "segment", "region_id", "period"]).sort_index()
+
+
+def test_all_ngo_rows_match_group_mean_on_respondent_values():
+    answers = _answers()
+    fast, slow = _keyed(all_ngo_rows(answers)), _keyed(_reference(answers))
+    assert list(fast.index) == list(slow.index)
+    assert (fast["n"].to_numpy() == slow["n"].to_numpy()).all()
+    for column in ("estimate", "se", "ci_low", "ci_high", "n_eff"):
+        np.testing.assert_allclose(fast[column].to_numpy(dtype=float), slow[column].to_numpy(dtype=float),
+                                   rtol=1e-12, atol=1e-12)
+    assert fast["ngo_id"].isna().all()
+    assert set(fast.index.get_level_values("segment")) == {"all", "urban", "rural"}
+
+
+def test_all_ngo_rows_without_rated_answers_is_empty():
+    answers = _answers().assign(value=np.nan)
+    assert all_ngo_rows(answers).empty
+
+
+def test_stored_flags_are_read_per_distinct_list():
+    flags = pd.Series([[], ["speeder"], ["honeypot", "speeder"], ["not_excluding"], [], ["repeat_browser"]])
+    table = stored_flags(flags)
+    assert list(table.columns) == sorted(EXCLUDING_FLAGS)
+    assert table["speeder"].tolist() == [False, True, True, False, False, False]
+    assert table["honeypot"].tolist() == [False, False, True, False, False, False]
+    assert table.any(axis=1).tolist() == [False, True, True, False, False, True]
+    assert stored_flags(pd.Series([], dtype=object)).shape == (0, len(EXCLUDING_FLAGS))
+
+
+def test_flag_texts_are_decoded_once_per_value_and_lists_pass_through():
+    texts = pd.Series(['[]', '["speeder"]', None, '[]', b'["honeypot"]'])
+    assert extract._flag_lists(texts).tolist() == [[], ["speeder"], [], [], ["honeypot"]]
+    lists = pd.Series([["speeder"], [], None])
+    assert extract._flag_lists(lists).tolist() == [["speeder"], [], []]
+
+
+def test_survey_answers_join_by_position_keeps_order_and_drops_excluded():
+    answers = pd.DataFrame({"rid": [2, 0, 1, 2, 0], "value": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    kept = pd.DataFrame({"rid": [2, 0], "region_id": [7, 9], "weight": [1.5, 0.5], "period": ["2026-Q1", "2026-Q2"],
+                         "settlement": ["urban", None]})
+    out = survey_answers(answers, kept)
+    assert out["rid"].tolist() == [2, 0, 2, 0]
+    assert out["value"].tolist() == [1.0, 2.0, 4.0, 5.0]
+    assert out["region_id"].tolist() == [7, 9, 7, 9] and out["weight"].tolist() == [1.5, 0.5, 1.5, 0.5]
+    assert out["period"].astype(str).tolist() == ["2026-Q1", "2026-Q2", "2026-Q1", "2026-Q2"]
+    assert out["settlement"].isna().tolist() == [False, True, False, True]
+
+
+def test_answers_refer_to_respondents_by_position(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [5, 4, None])
+    db.session.flush()
+    respondents = extract.load_respondents()
+    answers = extract.load_answers(respondents)
+    assert len(respondents) == 3 and respondents["rid"].tolist() == [0, 1, 2]
+    assert sorted(set(answers["rid"])) == [0, 1, 2]
+    trust = answers[answers["construct"] == "trust"].sort_values("value")
+    assert trust["value"].isna().sum() == 1 and trust["value"].dropna().tolist() == [4.0, 5.0]
+    assert (answers["ngo_id"] == ngo.id).all()
+    assert str(answers["construct"].dtype) == "category"
+
+
+def test_bulk_written_snapshots_read_back_as_the_orm_writes_them(db, regions):
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4])
+    compute_scores()
+    db.session.commit()
+    rows = db.session.scalars(select(ScoreSnapshot)).all()
+    assert rows and all(r.computed_at is not None and r.computed_at.year >= 2026 for r in rows)
+    assert {type(r.suppressed) for r in rows} == {bool}
+    trust = next(r for r in rows if r.key == f"trust_index|{ngo.id}|{regions['KZ-75'].id}|2026-Q1|all|direct")
+    assert trust.n == 12 and trust.estimate == pytest.approx(100 * sum((s - 1) / 4 for s in
+                                                                       [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4]) / 12)
