@@ -1,13 +1,23 @@
-"""Benchmark: POST /api/v1/surveys/<id>/responses (20 answers each) against gunicorn.
+"""Benchmark: POST /api/v1/surveys/<id>/responses (20 answers each) against gunicorn, driven by wrk.
 
-    .venv/bin/python benchmarks/submit.py [--database URL] [--requests 4000] [--concurrency 16] [--workers 2]
-                                          [--sqlite-dir /dev/shm]
+    .venv/bin/python benchmarks/submit.py [--database URL] [--seconds 10] [--connections 16]
+                                          [--workers N] [--threads N] [--sqlite-dir DIR]
 
 Without --database a fresh SQLite file is used with the settings the product ships (WAL,
-synchronous=FULL), in a temporary directory or ``--sqlite-dir`` (``/dev/shm`` puts it on tmpfs, where
-fsync costs nothing: the CPU-bound figure). Prints responses/s, p50/p99 latency, the same run's throughput of a trivial
-endpoint (a static file) for comparison, and checks afterwards that every acknowledged submission
-is in the database exactly once (and that replays did not add rows).
+synchronous=FULL) in a temporary directory on the real disk (``--sqlite-dir /dev/shm`` puts it on
+tmpfs, where fsync costs nothing: the CPU-bound figure). gunicorn runs with the shipped
+``gunicorn.conf.py`` (workers and threads overridable; the access log goes to /dev/null).
+
+The load generator is wrk (C, one thread, keep-alive) with ``submit.lua``, which gives every request
+a fresh submission_id and counts the status codes. The same wrk measures a trivial endpoint (a
+static file through Flask) first, in the same run. The submission limit per client address is
+raised through SENIM_API_SUBMIT_LIMIT (all load comes from 127.0.0.1); the limiter stays on.
+
+Prints responses/s, p50/p99 latency, the trivial endpoint's rate, on SQLite the rate of a bare
+sqlite3 writer loop on the same disk (the fsync-bound ceiling, measured right after), the server's CPU time per
+request (all gunicorn processes, user + system, from /proc) and wrk's, and checks afterwards:
+every acknowledged (201) submission is in the database exactly once, replays of stored
+submissions answer 200 without adding rows, and concurrent identical submissions make one row.
 """
 from __future__ import annotations
 
@@ -15,8 +25,8 @@ import argparse
 import http.client
 import json
 import os
+import secrets
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,15 +34,19 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+LUA = Path(__file__).with_name("submit.lua")
+TRIVIAL = "/static/css/survey.css"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 def prepare(url: str) -> tuple[int, list[dict]]:
-    """Schema, regions, 3 NGOs and a survey; returns (survey id, answer list template)."""
-    from surveyapp import create_app
+    """Schema, regions, 4 NGOs and a survey; returns (survey id, a 20-answer list)."""
     from models import db
+    from surveyapp import create_app
     from tests.factories import make_ngo
     from tests.survey_factories import make_survey, question_ids, region_id
 
@@ -62,118 +76,207 @@ def prepare(url: str) -> tuple[int, list[dict]]:
         return survey.id, answers
 
 
-def count_rows(url: str, survey_id: int) -> tuple[int, int]:
+def query(url: str, sql: str, params: dict[str, Any]) -> list[tuple]:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        total = conn.execute(text("SELECT count(*) FROM responses WHERE survey_id = :s"), {"s": survey_id}).scalar()
-        distinct = conn.execute(text("SELECT count(DISTINCT submission_id) FROM responses WHERE survey_id = :s"),
-                                {"s": survey_id}).scalar()
+        rows = [tuple(r) for r in conn.execute(text(sql), params)]
     engine.dispose()
+    return rows
+
+
+def count_rows(url: str, survey_id: int) -> tuple[int, int]:
+    """(rows, distinct submission ids) once the count has stopped changing (requests still in
+    flight when wrk stopped may commit a moment later)."""
+    last = None
+    for _ in range(20):
+        (total, distinct), = query(url, "SELECT count(*), count(DISTINCT submission_id) FROM responses "
+                                        "WHERE survey_id = :s", {"s": survey_id})
+        if (total, distinct) == last:
+            break
+        last = (total, distinct)
+        time.sleep(0.5)
     return int(total), int(distinct)
 
 
-def run_load(port: int, n: int, concurrency: int, make_request) -> tuple[float, list[float], dict[int, int]]:
-    latencies: list[float] = []
-    codes: dict[int, int] = {}
-    lock = threading.Lock()
-    counter = iter(range(n))
+def server_cpu_s(master: int) -> float:
+    """CPU seconds (user + system) of the gunicorn master, its live workers and its reaped ones."""
+    def fields(pid: int) -> list[str]:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()
 
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        local_lat, local_codes = [], {}
-        while True:
-            with lock:
-                i = next(counter, None)
-            if i is None:
-                break
-            method, path, body, headers = make_request(i)
-            t0 = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=headers)
-                resp = conn.getresponse()
-                resp.read()
-                status = resp.status
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                status = 0
-            local_lat.append(time.perf_counter() - t0)
-            local_codes[status] = local_codes.get(status, 0) + 1
-        with lock:
-            latencies.extend(local_lat)
-            for k, v in local_codes.items():
-                codes[k] = codes.get(k, 0) + v
+    f = fields(master)
+    ticks = sum(int(x) for x in f[11:15])  # utime, stime, cutime, cstime (reaped workers)
+    for child in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        try:
+            ticks += sum(int(x) for x in fields(int(child))[11:13])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return ticks / CLK_TCK
+
+
+def wrk(port: int, path: str, seconds: float, connections: int, master: int, *args: str) -> dict[str, Any]:
+    """Run wrk (one thread) with submit.lua; its summary plus server and wrk CPU seconds."""
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "10s", "-s", str(LUA),
+           f"http://127.0.0.1:{port}{path}", "--", *args]
+    cpu0 = server_cpu_s(master)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read() if proc.stdout else ""
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu1 = server_cpu_s(master)
+    line = next((ln for ln in out.splitlines() if ln.startswith("SENIM ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({proc.returncode}):\n{out}")
+    result = json.loads(line[6:])
+    result["codes"] = {int(k): v for k, v in result["codes"].items()}
+    result["server_cpu_s"] = cpu1 - cpu0
+    result["wrk_cpu_s"] = usage.ru_utime + usage.ru_stime
+    return result
+
+
+def sqlite_floor(directory: str, seconds: float = 2.0) -> float:
+    """Transactions/s of a bare sqlite3 loop on the same disk with the shipped settings (WAL,
+    synchronous=FULL): BEGIN IMMEDIATE, a 21-row executemany, COMMIT. The fsync-bound ceiling
+    of one writer, measured in the same run."""
+    import sqlite3
+
+    path = Path(directory) / "floor.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, r TEXT, q INTEGER, v REAL)")
+    rows = [(uuid.uuid4().hex, q, 4.0) for q in range(21)]
+    n, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO t (r, q, v) VALUES (?, ?, ?)", rows)
+        conn.execute("COMMIT")
+        n += 1
+    rate = n / (time.perf_counter() - start)
+    conn.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return rate
+
+
+def post(port: int, path: str, body: bytes) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
         conn.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    start = time.perf_counter()
+
+def replay_checks(port: int, path: str, template: str, stored: list[str]) -> dict[str, Any]:
+    """Replays of stored submissions (expect 200 each, same body), then 8 concurrent identical new
+    submissions (expect one 201 and seven 200)."""
+    replay_codes: dict[int, int] = {}
+    for sid in stored:
+        status, raw = post(port, path, template.replace("@@SUBMISSION_ID@@", sid).encode())
+        same = status == 200 and uuid.UUID(json.loads(raw)["submission_id"]) == uuid.UUID(sid)
+        replay_codes[status if same else -status] = replay_codes.get(status if same else -status, 0) + 1
+    body = template.replace("@@SUBMISSION_ID@@", str(uuid.uuid4())).encode()
+    race: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def racer() -> None:
+        barrier.wait()
+        race.append(post(port, path, body)[0])
+
+    threads = [threading.Thread(target=racer) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return time.perf_counter() - start, latencies, codes
+    return {"replay_codes": replay_codes, "race_codes": {c: race.count(c) for c in sorted(set(race))}}
 
 
-def p(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100)[int(q) - 1] * 1000 if len(values) > 1 else 0.0
+def start_server(url: str, port: int, workers: int | None, threads: int | None, limit: str) -> subprocess.Popen:
+    env = dict(os.environ, SENIM_DATABASE_URL=url, SENIM_SECRET_KEY="bench-" + "x" * 40,
+               SENIM_API_SUBMIT_LIMIT=limit, PYTHONPATH=str(ROOT))
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--pythonpath",
+           str(ROOT / "benchmarks"), "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
+           "--log-level", "warning"]
+    if workers:
+        cmd += ["-w", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    server = subprocess.Popen([*cmd, "bench_app:app"], cwd=str(ROOT), env=env)
+    for _ in range(200):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", TRIVIAL)
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default=None)
-    parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--database", default=None, help="e.g. postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--seconds", type=float, default=10, help="length of the submission run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
+    parser.add_argument("--threads", type=int, default=None, help="default: gunicorn.conf.py")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--sqlite-dir", default=None, help="directory for the SQLite file (e.g. /dev/shm)")
+    parser.add_argument("--limit", default="1000000 per minute", help="SENIM_API_SUBMIT_LIMIT for the run")
+    parser.add_argument("--sqlite-dir", default=None, help="directory for the SQLite file (default: the temp dir)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="senim-bench-", dir=args.sqlite_dir)
     url = args.database or f"sqlite:///{tmp}/bench.db"
     survey_id, answers = prepare(url)
-    env = dict(os.environ, SENIM_DATABASE_URL=url, SENIM_SECRET_KEY="bench-" + "x" * 40, PYTHONPATH=str(ROOT))
-    server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", str(ROOT / "benchmarks"), "-w", str(args.workers),
-         "-b", f"127.0.0.1:{args.port}", "--access-logfile", "/dev/null", "--log-level", "warning", "bench_app:app"],
-        cwd=str(ROOT), env=env)
+    path = f"/api/v1/surveys/{survey_id}/responses"
+    template = json.dumps({"submission_id": "@@SUBMISSION_ID@@", "language": "ru", "region": "KZ-55",
+                           "settlement": "urban", "sex": "female", "age_group": "30-44", "duration_s": 95,
+                           "answers": answers}, ensure_ascii=False)
+    body_file = Path(tmp) / "body.json"
+    body_file.write_text(template, encoding="utf-8")
+    server = start_server(url, args.port, args.workers, args.threads, args.limit)
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", args.port, timeout=1).request("GET", "/static/css/survey.css")
-                break
-            except OSError:
-                time.sleep(0.1)
-        path = f"/api/v1/surveys/{survey_id}/responses"
-        ids = [str(uuid.uuid4()) for _ in range(args.requests)]
-
-        def submit(i: int):
-            body = {"submission_id": ids[i], "language": "ru", "region": "KZ-55", "settlement": "urban",
-                    "sex": "female", "age_group": "30-44", "answers": answers}
-            return "POST", path, json.dumps(body), {"Content-Type": "application/json"}
-
-        run_load(args.port, 200, args.concurrency, lambda i: ("GET", "/static/css/survey.css", None, {}))  # warm-up
-        trivial_s, trivial_lat, _ = run_load(args.port, args.requests, args.concurrency,
-                                             lambda i: ("GET", "/static/css/survey.css", None, {}))
-        elapsed, lat, codes = run_load(args.port, args.requests, args.concurrency, submit)
-        replay_s, _rl, replay_codes = run_load(args.port, min(500, args.requests), args.concurrency, submit)
+        master = server.pid
+        wrk(args.port, TRIVIAL, 2, args.connections, master, "get")  # warm-up
+        trivial = wrk(args.port, TRIVIAL, min(5.0, args.seconds), args.connections, master, "get")
+        run = wrk(args.port, path, args.seconds, args.connections, master, "post", str(body_file),
+                  secrets.token_hex(4))
+        total, distinct = count_rows(url, survey_id)
+        sample = [str(r[0]) for r in query(url, "SELECT submission_id FROM responses WHERE survey_id = :s "
+                                                "ORDER BY id LIMIT 200", {"s": survey_id})]
+        checks = replay_checks(args.port, path, template, sample)
+        after, _ = count_rows(url, survey_id)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    total, distinct = count_rows(url, survey_id)
+    floor = None if args.database else sqlite_floor(tmp)
     shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file (and nothing when --database was given)
-    acked = codes.get(201, 0)
-    backend = url.split(":", 1)[0]
+    acked = run["codes"].get(201, 0)
+    secs = run["duration_us"] / 1e6
+    # Requests still in flight when wrk stops may be stored without wrk counting their 201.
+    ok = (total == distinct and acked <= distinct <= acked + args.connections and not set(run["codes"]) - {201}
+          and checks["replay_codes"] == {200: len(sample)} and checks["race_codes"] == {200: 7, 201: 1}
+          and after == total + 1)
     print(json.dumps({
-        "backend": backend, "answers_per_response": len(answers), "requests": args.requests,
-        "concurrency": args.concurrency, "workers": args.workers, "sqlite_dir": args.sqlite_dir,
+        "backend": url.split(":", 1)[0], "answers_per_response": len(answers), "seconds": round(secs, 1),
+        "connections": args.connections, "workers": args.workers or "gunicorn.conf.py",
+        "threads": args.threads or "gunicorn.conf.py", "sqlite_dir": args.sqlite_dir, "submit_limit": args.limit,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        "responses_per_s": round(acked / elapsed, 1), "p50_ms": round(p(lat, 50), 1), "p99_ms": round(p(lat, 99), 1),
-        "trivial_per_s": round(len(trivial_lat) / trivial_s, 1), "trivial_p99_ms": round(p(trivial_lat, 99), 1),
-        "status_codes": codes, "replay_status_codes": replay_codes,
-        "rows": total, "acked": acked, "lost": acked - distinct if acked > distinct else 0,
-        "duplicated": total - distinct,
-        "ok": total == distinct == acked and set(replay_codes) == {200},
+        "responses_per_s": round(acked / secs, 1), "p50_ms": run["p50_us"] / 1000, "p99_ms": run["p99_us"] / 1000,
+        "max_ms": run["max_us"] / 1000,
+        "server_cpu_ms_per_response": round(1000 * run["server_cpu_s"] / max(run["requests"], 1), 3),
+        "wrk_cpu_ms_per_response": round(1000 * run["wrk_cpu_s"] / max(run["requests"], 1), 3),
+        "sqlite_floor_txn_per_s": None if floor is None else round(floor, 1),
+        "trivial_per_s": round(trivial["requests"] / (trivial["duration_us"] / 1e6), 1),
+        "trivial_p99_ms": trivial["p99_us"] / 1000,
+        "trivial_server_cpu_ms": round(1000 * trivial["server_cpu_s"] / max(trivial["requests"], 1), 3),
+        "status_codes": run["codes"], "socket_errors": run["errors"], **checks,
+        "rows": total, "acked": acked, "lost": max(0, acked - distinct), "duplicated": total - distinct,
+        "unacknowledged_rows": max(0, distinct - acked), "ok": ok,
     }, indent=2))
 
 
