@@ -83,16 +83,19 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _begin_writes_immediately(app: Flask) -> None:
-    """On SQLite, a request that may write (POST, PUT, PATCH, DELETE) takes the write lock first."""
+    """On SQLite, a request that may write (POST, PUT, PATCH, DELETE) takes the write lock first,
+    unless its view takes it itself, late and briefly (``database.write_transaction``)."""
     from flask import request
 
     from models import db
 
-    from .database import begin_write
+    from .database import OWN_WRITES_ATTR, begin_write
 
     @app.before_request
     def _writer() -> None:
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if getattr(app.view_functions.get(request.endpoint or ""), OWN_WRITES_ATTR, False):
+                return
             begin_write(db.session)
 
 

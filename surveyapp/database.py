@@ -1,11 +1,26 @@
-"""Engine settings that make SQLite safe for a multi-process server."""
+"""Engine settings that make SQLite safe for a multi-process server, and short write transactions.
+
+SQLite has one writer at a time. A request that writes takes the write lock with ``BEGIN IMMEDIATE``
+(``begin_write``); others wait in SQLite's busy handler, which sleeps 1, 2, 5, 10 … 100 ms between
+attempts, so under load waiters sleep while the lock is free. Hot write paths (the survey API) do
+their reading and checking first and then write in ``write_transaction``, which on SQLite also
+holds an exclusive ``flock`` on a lock file beside the database: waiters queue in the kernel and
+the next one wakes the moment the lock is released. It must only wrap the INSERTs and the COMMIT.
+"""
 from __future__ import annotations
 
-from typing import Any
+import fcntl
+import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 IMMEDIATE_OPTION = "senim_begin_immediate"
 SQLITE_PRAGMAS = (
@@ -60,3 +75,83 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
     current = session() if isinstance(session, scoped_session) else session
     if current.get_bind().dialect.name == "sqlite" and not current.in_transaction():
         current.connection(execution_options={IMMEDIATE_OPTION: True})
+
+
+#: View attribute: the view opens its own write transaction (``write_transaction``), so
+#: ``create_app``'s before-request hook must not take SQLite's write lock at request start.
+OWN_WRITES_ATTR = "senim_own_write_transaction"
+
+
+def own_write_transaction(view: F) -> F:
+    """Mark ``view`` as taking the write lock itself, late and briefly (see ``write_transaction``)."""
+    setattr(view, OWN_WRITES_ATTR, True)
+    return view
+
+
+class _FileLock:
+    """An exclusive ``flock`` on one file, shared by the threads of one process (a thread lock
+    first: flock belongs to the open file, so two threads of a process would both "hold" it)."""
+
+    def __init__(self, path: str) -> None:
+        self.path, self.pid = path, os.getpid()
+        self.thread_lock = threading.Lock()
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+
+    def acquire(self) -> None:
+        self.thread_lock.acquire()
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            self.thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.thread_lock.release()
+
+
+_FILE_LOCKS: dict[str, _FileLock] = {}
+_FILE_LOCKS_GUARD = threading.Lock()
+
+
+def _file_lock(database: str) -> _FileLock:
+    """This process's lock on ``<database>-writelock`` (opened again after a fork)."""
+    path = os.path.abspath(database) + "-writelock"
+    with _FILE_LOCKS_GUARD:
+        lock = _FILE_LOCKS.get(path)
+        if lock is None or lock.pid != os.getpid():
+            lock = _FILE_LOCKS[path] = _FileLock(path)
+        return lock
+
+
+@contextmanager
+def write_transaction(session: Session | scoped_session[Session]) -> Iterator[None]:
+    """Run the block as the database's writer; the block should write and commit, nothing slow.
+
+    On SQLite: the session's current (read) transaction is committed first, then the process waits
+    for the exclusive lock on ``<database file>-writelock`` and begins with ``BEGIN IMMEDIATE``; the
+    file lock is released when the block ends, after a rollback if the block left a transaction open
+    (an error). Writers that do not use this (``begin_write``) still queue in SQLite's busy handler.
+    On other databases (row locks, no single writer) the block runs in the current transaction.
+    """
+    current = session() if isinstance(session, scoped_session) else session
+    bind = current.get_bind()
+    database = bind.url.database if bind.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    if current.in_transaction():
+        current.commit()
+    lock = _file_lock(database)
+    lock.acquire()
+    try:
+        begin_write(current)
+        yield
+    finally:
+        try:
+            if current.in_transaction():
+                current.rollback()
+        finally:
+            lock.release()

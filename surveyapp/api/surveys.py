@@ -13,12 +13,13 @@ from flask_login import current_user
 from models import db
 
 from ..clientaddr import client_address
+from ..database import own_write_transaction, write_transaction
 from ..extensions import limiter
 from ..services import antiabuse
 from ..services.surveys.definition import open_surveys, survey_definition, survey_summary
 from ..services.surveys.invitations import token_hash
 from ..services.surveys.spec import get_survey, load_spec
-from ..services.surveys.submission import submit_response
+from ..services.surveys.submission import prepare_submission, store_submission
 from ..services.surveys.validation import RawAnswer, SubmissionInput
 from . import bp
 from .jsonbody import ApiError, parse_json
@@ -73,6 +74,7 @@ def _submit_limit() -> str:
                       410: ("Survey closed", ErrorOut), 413: ("Body too large", ErrorOut),
                       415: ("Not JSON", ErrorOut), 422: ("Invalid response", ErrorOut),
                       429: ("Too many submissions", ErrorOut)})
+@own_write_transaction
 def submit(survey_id: int) -> tuple[Response, int]:
     body = parse_json(ResponseIn)
     spec = load_spec(survey_id, require_open=True)
@@ -83,15 +85,25 @@ def submit(survey_id: int) -> tuple[Response, int]:
                  for i, a in enumerate(body.answers)],
     )
     flags = _flags(spec.id, body.duration_s, invitation=spec.mode == "invitation")
-    result = submit_response(spec, data, channel="api", flags=flags, duration_s=body.duration_s,
-                             invitation_hash=token_hash(body.token) if body.token else None)
-    db.session.commit()
+    prepared = prepare_submission(spec, data, channel="api", flags=flags, duration_s=body.duration_s,
+                                  invitation_hash=token_hash(body.token) if body.token else None)
+    with write_transaction(db.session):  # on SQLite: the write lock for the INSERTs and COMMIT only
+        result = store_submission(prepared, savepoint=False)
+        db.session.commit()
     return jsonify(result.body), result.status_code
+
+
+def _authenticated() -> bool:
+    """``current_user.is_authenticated``; a request with neither a cookie nor an Authorization
+    header is anonymous (Flask-Login finds users only there), so the user loaders are skipped."""
+    if "Cookie" not in request.headers and "Authorization" not in request.headers:
+        return False
+    return bool(current_user.is_authenticated)
 
 
 def _flags(survey_id: int, duration_s: int | None, *, invitation: bool) -> list[str]:
     repeat = False
-    if not invitation and not current_user.is_authenticated:
+    if not invitation and not _authenticated():
         material = "|".join([client_address(), request.headers.get("User-Agent", "")[:300]])
         store = antiabuse.key_store(current_app.config.get("SENIM_REDIS_URL"), current_app.extensions)
         repeat = antiabuse.repeat_device(store, survey_id, material)

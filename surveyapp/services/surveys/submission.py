@@ -4,26 +4,33 @@ Idempotency: ``(survey_id, submission_id)`` is unique in the database. The first
 creates the row (``created``); the same submission again returns the stored result; the same id
 with different content raises ConflictError (409) and leaves the original untouched. Two identical
 requests racing each other end with one row: the loser's INSERT fails on the unique constraint
-inside a SAVEPOINT, which is rolled back, and the winner's row is read back and compared.
-The INSERT comes first and the stored row is only read when it fails (a replay or a race), so a new
-submission costs no extra query. The response and its answers are written with SQLAlchemy Core
-(one INSERT, one executemany for the answers) for speed.
+(inside a SAVEPOINT, or the whole short write transaction is rolled back), and the winner's row is
+read back and compared. The INSERT comes first and the stored row is only read when it fails (a
+replay or a race), so a new submission costs no extra query. The response and its answers are
+written with SQLAlchemy Core (one INSERT, one executemany for the answers) for speed.
+
+Two steps, so that a caller can keep its write transaction short (the survey API on SQLite, see
+``database.write_transaction``): ``prepare_submission`` reads and validates, ``store_submission``
+writes. ``store_submission`` first re-reads the survey's status (closed in between → 410) and, while
+the survey has no response yet (its questions can still be edited), re-checks the questions and
+validates again if they changed. ``submit_response`` does both in the caller's transaction.
 """
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.exc import IntegrityError
 
-from models import Answer, Response, db
+from models import Answer, Response, Survey, db
 
 from ..errors import ConflictError
 from .invitations import InvitationError, consume_token
-from .spec import SurveyClosedError, SurveySpec
+from .spec import SurveyClosedError, SurveySpec, load_spec
 from .validation import CleanSubmission, SubmissionInput, validate_submission
 
 _RESPONSES = Response.__table__
@@ -62,6 +69,117 @@ def _existing(spec: SurveySpec, clean: CleanSubmission, payload_hash: str) -> Su
     return SubmitResult(False, row.id, _body(clean.submission_id, spec.id, count, row.submitted_on))
 
 
+@dataclass(frozen=True)
+class PreparedSubmission:
+    """A validated submission and the rows to store, or ``result`` when there is nothing to store."""
+
+    spec: SurveySpec
+    data: SubmissionInput
+    options: dict[str, Any]
+    clean: CleanSubmission | None = None
+    payload_hash: str = ""
+    response_row: dict[str, Any] = field(default_factory=dict)
+    answer_rows: list[dict[str, Any]] = field(default_factory=list)
+    result: SubmitResult | None = None
+
+
+def prepare_submission(spec: SurveySpec, data: SubmissionInput, *, channel: str, flags: list[str] | None = None,
+                       duration_s: float | None = None, invitation_hash: str | None = None,
+                       today: dt.date | None = None, synthetic: bool = False,
+                       staff_import: bool = False) -> PreparedSubmission:
+    """Validate ``data`` against ``spec`` and build the rows ``store_submission`` writes. Reads only.
+
+    Arguments as for ``submit_response``. Raises SurveyClosedError (410), ValidationError (422),
+    ConflictError (409) and InvitationError (403).
+    """
+    options = {"channel": channel, "flags": flags, "duration_s": duration_s, "invitation_hash": invitation_hash,
+               "today": today, "synthetic": synthetic, "staff_import": staff_import}
+    if spec.status != "open" and not (staff_import and spec.status == "closed"):
+        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
+    clean = validate_submission(spec, data)
+    payload_hash = clean.payload_hash()
+    if spec.mode == "invitation" and not invitation_hash and not staff_import:
+        # A replay of a recorded submission still gets its stored result without a token.
+        found = _existing(spec, clean, payload_hash)
+        if found is not None:
+            return PreparedSubmission(spec, data, options, clean, payload_hash, result=found)
+        raise InvitationError("This survey is by invitation only", {"token": "required"})
+    submitted_on = today or dt.date.today()
+    response_id = uuid.uuid4()
+    answer_rows = [
+        {"response_id": response_id, "question_id": qid, "ngo_id": ngo, "ngo_key": ngo or 0,
+         **spec.by_id[qid].kind.to_columns(value)}
+        for (qid, ngo), value in sorted(clean.answers.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+    ]
+    response_row = {
+        "id": response_id, "survey_id": spec.id, "submission_id": clean.submission_id,
+        "payload_hash": payload_hash, "region_id": clean.region_id,
+        "settlement": clean.settlement, "sex": clean.sex, "age_group": clean.age_group,
+        "language": clean.language, "channel": channel, "submitted_on": submitted_on,
+        "duration_s": None if duration_s is None else max(0, int(round(duration_s))),
+        "weight": None, "flags": sorted(set(flags or [])), "synthetic": synthetic,
+    }
+    return PreparedSubmission(spec, data, options, clean, payload_hash, response_row, answer_rows)
+
+
+_SURVEY_STATE = select(
+    Survey.status, exists().where(Response.survey_id == bindparam("survey_id")),
+).where(Survey.id == bindparam("survey_id"))
+
+
+def _recheck(prepared: PreparedSubmission) -> PreparedSubmission:
+    """``prepared`` if the survey still takes it, else validated afresh; raises SurveyClosedError."""
+    spec = prepared.spec
+    state = db.session.connection().execute(_SURVEY_STATE, {"survey_id": spec.id}).first()
+    staff_import = prepared.options["staff_import"]
+    if state is None or (state[0] != "open" and not (staff_import and state[0] == "closed")):
+        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
+    if state[1]:
+        return prepared  # a survey with responses keeps its questions (building.ensure_questions_editable)
+    fresh = load_spec(spec.id, public=False)
+    return prepared if fresh is spec else prepare_submission(fresh, prepared.data, **prepared.options)
+
+
+def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) -> SubmitResult:
+    """Write a prepared submission (or return the stored one for a replay). Flushes only.
+
+    With ``savepoint`` the INSERTs run in a SAVEPOINT, so a replay leaves the caller's transaction
+    usable; without it (a transaction that holds nothing else) a failed INSERT rolls back the
+    session's transaction. Raises SurveyClosedError (410), ValidationError (422), ConflictError
+    (409) and InvitationError (403).
+    """
+    if prepared.result is not None:
+        return prepared.result
+    prepared = _recheck(prepared)
+    if prepared.result is not None or prepared.clean is None:
+        return prepared.result  # type: ignore[return-value]
+    spec, clean, rows = prepared.spec, prepared.clean, prepared.answer_rows
+    invitation_hash = prepared.options["invitation_hash"]
+    try:
+        with db.session.begin_nested() if savepoint else nullcontext():
+            if invitation_hash:
+                consume_token(spec.id, invitation_hash)
+            # Core statements on the session's connection: the ORM bulk-insert machinery costs more
+            # than the INSERTs themselves. A replay fails here on the unique constraint.
+            conn = db.session.connection()
+            conn.execute(_RESPONSES.insert(), [prepared.response_row])
+            if rows:
+                conn.execute(_ANSWERS.insert(), rows)
+    except (IntegrityError, InvitationError) as exc:
+        # A replay, or a concurrent identical request that won the race (or used the token for this
+        # very submission): the SAVEPOINT (or the transaction) is rolled back and the stored row decides.
+        if not savepoint:
+            db.session.rollback()
+        found = _existing(spec, clean, prepared.payload_hash)
+        if found is not None:
+            return found
+        if isinstance(exc, InvitationError):
+            raise
+        raise ConflictError("The submission could not be stored", {"submission_id": "conflict"}) from None
+    submitted_on = prepared.response_row["submitted_on"]
+    return SubmitResult(True, prepared.response_row["id"], _body(clean.submission_id, spec.id, len(rows), submitted_on))
+
+
 def submit_response(spec: SurveySpec, data: SubmissionInput, *, channel: str, flags: list[str] | None = None,
                     duration_s: float | None = None, invitation_hash: str | None = None,
                     today: dt.date | None = None, synthetic: bool = False, staff_import: bool = False) -> SubmitResult:
@@ -74,47 +192,6 @@ def submit_response(spec: SurveySpec, data: SubmissionInput, *, channel: str, fl
     invitation token.
     Raises SurveyClosedError (410), ValidationError (422), ConflictError (409) and InvitationError (403).
     """
-    if spec.status != "open" and not (staff_import and spec.status == "closed"):
-        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
-    clean = validate_submission(spec, data)
-    payload_hash = clean.payload_hash()
-    if spec.mode == "invitation" and not invitation_hash and not staff_import:
-        # A replay of a recorded submission still gets its stored result without a token.
-        found = _existing(spec, clean, payload_hash)
-        if found is not None:
-            return found
-        raise InvitationError("This survey is by invitation only", {"token": "required"})
-    submitted_on = today or dt.date.today()
-    response_id = uuid.uuid4()
-    rows = [
-        {"response_id": response_id, "question_id": qid, "ngo_id": ngo, "ngo_key": ngo or 0,
-         **spec.by_id[qid].kind.to_columns(value)}
-        for (qid, ngo), value in sorted(clean.answers.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
-    ]
-    try:
-        with db.session.begin_nested():
-            if invitation_hash:
-                consume_token(spec.id, invitation_hash)
-            # Core statements on the session's connection: the ORM bulk-insert machinery costs more
-            # than the INSERTs themselves. A replay fails here on the unique constraint.
-            conn = db.session.connection()
-            conn.execute(_RESPONSES.insert(), [{
-                "id": response_id, "survey_id": spec.id, "submission_id": clean.submission_id,
-                "payload_hash": payload_hash, "region_id": clean.region_id,
-                "settlement": clean.settlement, "sex": clean.sex, "age_group": clean.age_group,
-                "language": clean.language, "channel": channel, "submitted_on": submitted_on,
-                "duration_s": None if duration_s is None else max(0, int(round(duration_s))),
-                "weight": None, "flags": sorted(set(flags or [])), "synthetic": synthetic,
-            }])
-            if rows:
-                conn.execute(_ANSWERS.insert(), rows)
-    except (IntegrityError, InvitationError) as exc:
-        # A replay, or a concurrent identical request that won the race (or used the token for this
-        # very submission): the SAVEPOINT is rolled back and the stored row decides.
-        found = _existing(spec, clean, payload_hash)
-        if found is not None:
-            return found
-        if isinstance(exc, InvitationError):
-            raise
-        raise ConflictError("The submission could not be stored", {"submission_id": "conflict"}) from None
-    return SubmitResult(True, response_id, _body(clean.submission_id, spec.id, len(rows), submitted_on))
+    return store_submission(prepare_submission(
+        spec, data, channel=channel, flags=flags, duration_s=duration_s, invitation_hash=invitation_hash,
+        today=today, synthetic=synthetic, staff_import=staff_import))

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Integer, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.engine import Connection
 
 from models import AGE_GROUPS, NGO, SETTLEMENTS, SEXES, Region, SurveyNGO, db
@@ -78,6 +78,13 @@ _SURVEY_NGOS = (
     select(NGO.id, NGO.region_id).join(SurveyNGO, SurveyNGO.ngo_id == NGO.id)
     .where(SurveyNGO.survey_id == bindparam("survey_id"), NGO.id.in_(bindparam("ngo_ids", expanding=True)))
 )
+#: (0, region id, NULL) for the region code, then (1, NGO id, NGO home region) for each NGO of the
+#: survey among ngo_ids: what validation reads from the database, in one round trip.
+_REGION_AND_NGOS = union_all(
+    select(literal(0, Integer), Region.id, cast(null(), Integer)).where(Region.code == bindparam("code")),
+    select(literal(1, Integer), NGO.id, NGO.region_id).join(SurveyNGO, SurveyNGO.ngo_id == NGO.id)
+    .where(SurveyNGO.survey_id == bindparam("survey_id"), NGO.id.in_(bindparam("ngo_ids", expanding=True))),
+)
 
 
 def _connection() -> Connection:
@@ -96,14 +103,29 @@ def region_id_for(code: str | None) -> int | None:
     return _connection().execute(_REGION_ID, {"code": code.strip().upper()}).scalar()
 
 
+def _allowed(spec: SurveySpec, rows: Any, region_id: int | None) -> dict[int, int | None]:
+    return {ngo_id: home for ngo_id, home in rows
+            if not spec.ngos_by_region or home is None or home == region_id}
+
+
 def allowed_ngos(spec: SurveySpec, ngo_ids: set[int], region_id: int | None) -> dict[int, int | None]:
     """Those of ``ngo_ids`` that belong to the survey's set (and, for regional surveys, are national
     or from ``region_id``), mapped to their home region."""
     if not ngo_ids:
         return {}
     rows = _connection().execute(_SURVEY_NGOS, {"survey_id": spec.id, "ngo_ids": sorted(ngo_ids)}).all()
-    return {ngo_id: home for ngo_id, home in rows
-            if not spec.ngos_by_region or home is None or home == region_id}
+    return _allowed(spec, rows, region_id)
+
+
+def region_and_ngos(spec: SurveySpec, code: str | None, ngo_ids: set[int]) -> tuple[int | None, dict[int, int | None]]:
+    """``region_id_for(code)`` and ``allowed_ngos(spec, ngo_ids, that region)`` in one query."""
+    if not ngo_ids or not isinstance(code, str) or not code or len(code) > 8:
+        region_id = region_id_for(code)
+        return region_id, allowed_ngos(spec, ngo_ids, region_id)
+    rows = _connection().execute(_REGION_AND_NGOS, {"code": code.strip().upper(), "survey_id": spec.id,
+                                                    "ngo_ids": sorted(ngo_ids)}).all()
+    region_id = next((ngo_or_region for kind, ngo_or_region, _home in rows if kind == 0), None)
+    return region_id, _allowed(spec, [(ngo, home) for kind, ngo, home in rows if kind == 1], region_id)
 
 
 def validate_submission(spec: SurveySpec, data: SubmissionInput) -> CleanSubmission:
@@ -115,7 +137,8 @@ def validate_submission(spec: SurveySpec, data: SubmissionInput) -> CleanSubmiss
     errors: dict[str, str] = {}
     if data.language not in spec.languages:
         errors["language"] = "must be one of " + ", ".join(spec.languages)
-    region_id = region_id_for(data.region)
+    ngo_ids = {a.ngo for a in data.answers if isinstance(a.ngo, int)} | set(data.asked_ngos or [])
+    region_id, ngo_ok = region_and_ngos(spec, data.region, ngo_ids)
     if region_id is None:
         errors["region"] = "required: the ISO 3166-2 code of a region of Kazakhstan, e.g. KZ-55"
     for name, allowed in DEMOGRAPHICS.items():
@@ -125,8 +148,6 @@ def validate_submission(spec: SurveySpec, data: SubmissionInput) -> CleanSubmiss
     if len(data.answers) > MAX_ANSWERS:
         raise ValidationError("Too many answers", {"answers": f"at most {MAX_ANSWERS}"})
 
-    ngo_ids = {a.ngo for a in data.answers if isinstance(a.ngo, int)} | set(data.asked_ngos or [])
-    ngo_ok = allowed_ngos(spec, ngo_ids, region_id)
     answers: dict[tuple[int, int | None], Any] = {}
     where: dict[tuple[int, int | None], str] = {}
     for i, raw in enumerate(data.answers):
