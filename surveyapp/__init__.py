@@ -57,7 +57,7 @@ def _init_extensions(app: Flask) -> None:
     from models import db
 
     from .database import install_sqlite_pragmas, sqlite_engine_options
-    from .extensions import csrf, limiter, login_manager, migrate
+    from .extensions import SessionInterface, csrf, limiter, login_manager, migrate
     from .i18n import init_i18n
     from .security import init_security
 
@@ -72,7 +72,10 @@ def _init_extensions(app: Flask) -> None:
     from .config import MIGRATIONS_DIR
 
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    app.session_interface = SessionInterface()
     csrf.init_app(app)
+    if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
+        app.config["RATELIMIT_STORAGE_URI"] = "senim-memory://"  # same counters, no thread per request
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)
