@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     scorer = ToneScorer()
     analyse_article("Разогрев", texts[0], index, gazetteer, scorer)  # load models outside timing
 
-    streams = [build_stream([normalise(t).split()])[0] for t in texts]
+    streams = [build_stream([normalise(t).split()]) for t in texts]
     t0, c0 = time.perf_counter(), time.process_time()
     raw_hits = sum(index.scan_surface(s) for s in streams)
     raw_s, raw_cpu = time.perf_counter() - t0, time.process_time() - c0

@@ -8,11 +8,8 @@ and ends on a word boundary.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
-from operator import add
 
 from .language import document_language, sentence_languages
 from .normalise import normalise
@@ -22,23 +19,26 @@ from .stemming import stem_keys
 __all__ = ["Document", "prepare", "build_stream"]
 
 
-def build_stream(groups: Sequence[Sequence[str]]) -> tuple[str, list[int]]:
-    """Join per-sentence word lists into a stream (see module doc) and return it with each
-    word's start offset (words numbered across sentences). Empty groups are allowed."""
-    starts: list[int] = []
-    pieces: list[str] = []
-    base = 1
-    for words in groups:
-        if not words:
-            continue
-        cum = accumulate(map(len, words), initial=base)
-        starts.extend(map(add, cum, range(len(words))))
-        piece = " ".join(words)
-        pieces.append(piece)
-        base += len(piece) + 3
-    if not pieces:
-        return " ", []
-    return " " + " \n ".join(pieces) + " ", starts
+def build_stream(groups: Iterable[Sequence[str]]) -> str:
+    """Join per-sentence word lists into a stream (see module doc). Empty groups are allowed
+    (they leave no trace)."""
+    pieces = [" ".join(words) for words in groups if words]
+    return " " + " \n ".join(pieces) + " " if pieces else " "
+
+
+def word_counts(stream: str, positions: Iterable[int]) -> dict[int, int]:
+    """For each offset ``p`` of ``stream`` (not of a newline), the number of words starting in
+    ``stream[:p + 1]``.
+
+    Every word follows exactly one space and every newline one space that no word follows, so this
+    is the number of spaces minus newlines before ``p``: counted in one pass for all positions."""
+    out: dict[int, int] = {}
+    prev = words = 0
+    for p in sorted(set(positions)):
+        words += stream.count(" ", prev, p) - stream.count("\n", prev, p)
+        out[p] = words
+        prev = p
+    return out
 
 
 _TOKEN = re.compile(r"\S+")
@@ -48,7 +48,7 @@ _TOKEN = re.compile(r"\S+")
 class Document:
     """A prepared text. ``norm`` is ``normalise(text)`` (same length); ``words[i]`` is normalised
     token ``i`` and ``token_sentence[i]`` the index into ``sentences`` of its sentence;
-    ``surface``/``surface_starts`` is the stream of normalised tokens. Token offsets
+    ``surface`` is the stream of normalised tokens. Token offsets
     (:meth:`span`) and the stem stream (:meth:`stem_stream`) are computed on first use."""
 
     text: str
@@ -58,10 +58,9 @@ class Document:
     token_sentence: list[int]
     sentence_first: list[int]
     surface: str
-    surface_starts: list[int]
     language: str | None
     _spans: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
-    _stems: tuple[int, str, list[int]] | None = field(default=None, repr=False)
+    _stems: tuple[int, str] | None = field(default=None, repr=False)
 
     def span(self, i: int) -> tuple[int, int]:
         """Character offsets ``(start, end)`` of token ``i`` in ``text``. Raises ``IndexError``
@@ -73,24 +72,35 @@ class Document:
             spans = self._spans[si] = [m.span() for m in _TOKEN.finditer(self.norm, s.start, s.end)]
         return spans[i - self.sentence_first[si]]
 
-    def stem_stream(self, prefixes: frozenset[str] | None = None) -> tuple[str, list[int]]:
-        """The stream of token stems (mode chosen per sentence language) and their offsets.
-        ``prefixes``: see :func:`~.stemming.stem_keys` (the stream is cached per prefix set)."""
+    def stem_stream(self, prefixes: frozenset[str] | None = None,
+                    memo: dict[str, dict[str, str]] | None = None) -> str:
+        """The stream of token stems (mode chosen per sentence language). ``prefixes``: see
+        :func:`~.stemming.stem_keys` (the stream is cached per prefix set); ``memo``: per mode,
+        the word → key memo that goes with ``prefixes`` (see there). A stem containing white space
+        (none of the stemmers makes one) has it replaced by U+00A0, so token counts stay exact."""
         key = id(prefixes)
         if self._stems is None or self._stems[0] != key:
-            groups = []
-            for si, s in enumerate(self.sentences):
-                a = self.sentence_first[si]
-                b = self.sentence_first[si + 1] if si + 1 < len(self.sentences) else len(self.words)
-                mode = "kk" if s.language == "kk" else "ru"
-                groups.append(stem_keys(self.words[a:b], mode, prefixes) if b > a else [])
-            self._stems = (key, *build_stream(groups))
-        return self._stems[1], self._stems[2]
+            modes = ["kk" if s.language == "kk" else "ru" for s in self.sentences]
+            bounds = [*self.sentence_first, len(self.words)]
+            if len(set(modes)) == 1:
+                stems = stem_keys(self.words, modes[0], prefixes, None if memo is None else memo[modes[0]])
+            else:
+                stems = []
+                for si, mode in enumerate(modes):
+                    stems += stem_keys(self.words[bounds[si]:bounds[si + 1]], mode, prefixes,
+                                       None if memo is None else memo[mode])
+            stream = build_stream(stems[bounds[i]:bounds[i + 1]] for i in range(len(modes)))
+            if stream.count(" ") - stream.count("\n") != len(self.words) + 1:
+                stems = [re.sub(r"\s", "\u00a0", stem) for stem in stems]
+                stream = build_stream(stems[bounds[i]:bounds[i + 1]] for i in range(len(modes)))
+            self._stems = (key, stream)
+        return self._stems[1]
 
-    def token_span(self, starts: list[int], key_start: int, key_end: int) -> tuple[int, int]:
-        """First and last token index covered by a key found at stream offsets
-        ``[key_start, key_end]`` (inclusive, key includes its boundary spaces)."""
-        return bisect_right(starts, key_start + 1) - 1, bisect_right(starts, key_end - 1) - 1
+    def token_spans(self, stream: str, keys: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """First and last token index covered by each key found at stream offsets
+        ``[key_start, key_end]`` (inclusive: a key includes its boundary spaces)."""
+        counts = word_counts(stream, [p for start, end in keys for p in (start + 1, end)])
+        return [(counts[start + 1] - 1, counts[end] - 1) for start, end in keys]
 
 
 def prepare(text: str, *, sentences: Sequence[Sentence] | None = None) -> Document:
@@ -111,5 +121,4 @@ def prepare(text: str, *, sentences: Sequence[Sentence] | None = None) -> Docume
         first.append(len(words))
         words.extend(chunk)
         token_sentence.extend([si] * len(chunk))
-    surface, starts = build_stream(groups)
-    return Document(text, norm, spans, words, token_sentence, first, surface, starts, document_language(spans))
+    return Document(text, norm, spans, words, token_sentence, first, build_stream(groups), document_language(spans))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from .document import Document
-from .stemming import prefix_of
+from .stemming import MODES, prefix_of
 
 __all__ = ["Entry", "Match", "Matcher", "case_rule_of"]
 
@@ -73,6 +73,8 @@ class Matcher:
         self.stem: ahocorasick.Automaton | None = None
         #: Beginnings of every token and stem of the stem keys (lets texts skip stemming others).
         self.stem_prefixes: frozenset[str] | None = None
+        #: Per stemming mode, word → stem key under :attr:`stem_prefixes` (see ``stem_keys``).
+        self.stem_memo: dict[str, dict[str, str]] = {mode: {} for mode in MODES}
         self._prefixes: set[str] = set()
 
     def add(self, entry: Entry, surface: Iterable[str], stems: Iterable[str] = (),
@@ -98,6 +100,7 @@ class Matcher:
         self.surface = _automaton(self._surface_keys)
         self.stem = _automaton(self._stem_keys)
         self.stem_prefixes = frozenset(self._prefixes)
+        self.stem_memo = {mode: {} for mode in MODES}
         self._surface_keys, self._stem_keys, self._prefixes = {}, {}, set()
 
     @property
@@ -111,15 +114,19 @@ class Matcher:
         if self.surface is None and self.stem is None and self.entries:
             raise RuntimeError("Matcher.freeze() was not called")
         found: set[tuple[int, int, int]] = set()
-        streams = [(self.surface, doc.surface, doc.surface_starts)]
-        if self.stem is not None and doc.words:
-            stem_text, stem_starts = doc.stem_stream(self.stem_prefixes)
-            streams.append((self.stem, stem_text, stem_starts))
-        for auto, stream, starts in streams:
-            if auto is None or not doc.words:
+        if not doc.words:
+            return []
+        streams = [(self.surface, doc.surface)]
+        if self.stem is not None:
+            streams.append((self.stem, doc.stem_stream(self.stem_prefixes, self.stem_memo)))
+        for auto, stream in streams:
+            if auto is None:
                 continue
-            for end, (length, ids) in auto.iter(stream):
-                first, last = doc.token_span(starts, end - length + 1, end)
+            hits = list(auto.iter(stream))
+            if not hits:
+                continue
+            spans = doc.token_spans(stream, [(end - length + 1, end) for end, (length, _) in hits])
+            for (first, last), (_, (_, ids)) in zip(spans, hits, strict=True):
                 for eid in ids:
                     found.add((first, last, eid))
         return self._resolve(doc, found)

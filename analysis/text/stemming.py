@@ -93,14 +93,29 @@ def stem_key(word: str, mode: str) -> str:
     return stem
 
 
-def stem_keys(words: list[str], mode: str, prefixes: frozenset[str] | None = None) -> list[str]:
+def stem_keys(words: list[str], mode: str, prefixes: frozenset[str] | None = None,
+              memo: dict[str, str] | None = None) -> list[str]:
     """:func:`stem_key` for a list of tokens (same order and length).
 
     ``prefixes``, when given, is the set of :data:`PREFIX`-letter beginnings of every word and stem
     the caller could match (see :func:`prefix_of`): a token beginning otherwise cannot stem to any
     of them (lemmas, Kazakh stems and Snowball stems keep a word's first letters), so it is passed
     through unstemmed — saving the stemmer on words no alias uses.
+
+    ``memo``: a dictionary the caller keeps for one ``prefixes`` set and ``mode`` (word → its key,
+    stemmed or passed through), so a word seen before costs one look-up; it is emptied when it
+    grows past the cache limit.
     """
+    if memo is not None:
+        out = list(map(memo.get, words))
+        if None not in out:
+            return out  # type: ignore[return-value]
+        if len(memo) > _CACHE_LIMIT:
+            memo.clear()
+        for i, s in enumerate(out):
+            if s is None:
+                out[i] = memo[words[i]] = stem_keys([words[i]], mode, prefixes)[0]
+        return out  # type: ignore[return-value]
     cache = _caches[mode]
     get = cache.get
     out = [get(w) for w in words]
