@@ -20,6 +20,7 @@ from flask import Flask, current_app, has_app_context
 
 from models import Setting, User, db
 
+from ..database import begin_write
 from .errors import NotFoundError
 
 log = logging.getLogger("senim.jobs")
@@ -62,6 +63,7 @@ def get_job(job_id: str, user: User) -> dict[str, Any]:
 
 
 def _update(job_id: str, **changes: Any) -> None:
+    begin_write(db.session)  # SQLite: a read-then-write transaction beside live writers fails at once
     row = db.session.get(Setting, PREFIX + job_id)
     if row is not None:
         row.value = {**row.value, **changes}

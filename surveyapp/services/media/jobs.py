@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from models import User, db
 
+from ...database import begin_write
 from ..errors import NotFoundError
 from .ingest import BatchState, IngestReport, ingest_articles
 from .items import ArticleInput, ItemError, clean_item
@@ -34,6 +35,7 @@ def import_file_job(job_id: str, progress: Callable[[int, int, str], None], data
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFoundError("The uploading user no longer exists")
+    db.session.rollback()  # end the read: every write below takes SQLite's write lock first (begin_write)
     parsed = parse_upload(data, filename, fmt)
     total = len(parsed.items)
     progress(0, total, parsed.format)
@@ -47,9 +49,11 @@ def import_file_job(job_id: str, progress: Callable[[int, int, str], None], data
             continue
         if isinstance(item, ArticleInput):
             dates.append(item.published)
+    begin_write(db.session)  # the duplicate index is read in the first chunk's write transaction
     state = BatchState(dates)
     report = IngestReport()
     for start in range(0, total, CHUNK):
+        begin_write(db.session)
         part = ingest_articles(parsed.items[start:start + CHUNK], uploader=user, source=f"web:{parsed.format}",
                                state=state)
         for item in part.items:
