@@ -110,7 +110,9 @@ def _register_blueprints(app: Flask) -> None:
     from .errors import init_errors
     from .monitor import bp as monitor_bp
     from .public import bp as public_bp
+    from .routing import init_routing
 
+    init_routing(app)  # before the first rule: <int:…> ids stay within the database's integer range
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")

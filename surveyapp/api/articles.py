@@ -9,11 +9,11 @@ rejected gets 422 with the reason. Fields other than the article's (``uploaded_b
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, Optional
+from typing import Annotated, Any, Literal, Optional, Union
 
 from flask import Response, jsonify, request
 from flask_login import current_user
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from models import db
 
@@ -39,11 +39,14 @@ class ArticleIn(BaseModel):
     language: Optional[Literal["kk", "ru", "en"]] = Field(None, description="Detected when absent.")
 
 
-class ArticlesIn(BaseModel):
-    """The request body is one ArticleIn or a list of at most 1000 of them (documented as a list)."""
+ListItem = Annotated[Any, Field(description="An ArticleIn; any other value is reported as a rejected item.")]
+
+
+class ArticlesIn(RootModel[Union[ArticleIn, Annotated[list[ListItem], Field(min_length=1, max_length=MAX_ITEMS)]]]):
+    """The request body: one ArticleIn, or a list of 1 to 1000 items each reported on by itself (an item
+    that is not a valid ArticleIn is ``rejected`` with the reason; the others still count)."""
 
     model_config = ConfigDict(title="ArticlesIn")
-    items: list[ArticleIn] = Field(max_length=MAX_ITEMS)
 
 
 class MentionOut(BaseModel):

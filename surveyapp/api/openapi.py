@@ -16,6 +16,7 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from ..routing import MAX_ROW_ID
 from .schemas import ErrorOut
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,12 +61,19 @@ def operation(path: str, method: str, *, summary: str, responses: dict[int, tupl
 
 
 def path_param(name: str, description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1},
+    return {"name": name, "in": "path", "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID},
             "description": description}
 
 
-def query_param(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+def query_param(name: str, schema: dict[str, Any], description: str = "", *,
+                allow_empty: bool = True) -> dict[str, Any]:
+    """An optional query parameter. As in the dashboard's forms, an empty value (``?sector=``) means the
+    parameter is absent, unless ``allow_empty`` is False."""
+    param = {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+    if allow_empty:
+        param["allowEmptyValue"] = True
+    return param
 
 
 def operations() -> list[Operation]:

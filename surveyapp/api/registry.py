@@ -85,12 +85,14 @@ def _int_arg(name: str, default: int, upper: int | None = None) -> int:
     values = request.args.getlist(name)
     if len(values) > 1:
         raise ApiError(422, f"Give {name} only once", {name: "repeated"})
-    if not values:
+    if not values or not values[0]:  # empty means absent, as everywhere in the API
         return default
     raw = values[0]
-    if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9 or int(raw) < 1:  # "²".isdigit() is True
         raise ApiError(422, f"{name} must be a positive whole number", {name: "not a positive whole number"})
-    return min(int(raw), upper) if upper else int(raw)
+    if upper is not None and int(raw) > upper:
+        raise ApiError(422, f"{name} must be at most {upper}", {name: f"at most {upper}"})
+    return int(raw)
 
 
 @bp.get("/regions")
@@ -128,8 +130,10 @@ def list_ngos() -> Response:
 @bp.post("/ngos")
 @operation("/ngos", "post", summary="Add an NGO to the registry (admin)", tags=["registry"], auth=True,
            request=NgoIn,
-           responses={201: ("Created", NgoItem), 401: ("Not signed in", ErrorOut), 403: ("Not an admin", ErrorOut),
-                      409: ("Same BIN or name as an existing NGO", ErrorOut), 422: ("Invalid NGO", ErrorOut)})
+           responses={201: ("Created", NgoItem), 400: ("Unreadable body", ErrorOut), 401: ("Not signed in", ErrorOut),
+                      403: ("Not an admin", ErrorOut), 409: ("Same BIN or name as an existing NGO", ErrorOut),
+                      413: ("Body too large", ErrorOut), 415: ("Not JSON", ErrorOut),
+                      422: ("Invalid NGO", ErrorOut)})
 def create_ngo_api() -> tuple[Response, int]:
     if not current_user.is_authenticated:
         raise ApiError(401, "Authentication required", {})

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, St
 from models import AGE_GROUPS, SETTLEMENTS, SEXES
 from models.survey import CONSTRUCTS, QUESTION_TYPES
 
+from ..routing import MAX_ROW_ID
 from ..services.surveys.types import TEXT_MAX
 
 MAX_LIST_ITEMS = 100
@@ -57,8 +58,9 @@ class ErrorOut(BaseModel):
 
 
 class AnswerIn(_Strict):
-    question: StrictInt = Field(ge=1, description="Question id (from the survey definition).")
-    ngo: Optional[StrictInt] = Field(default=None, ge=1, description="NGO id, for questions asked per NGO.")
+    question: StrictInt = Field(ge=1, le=MAX_ROW_ID, description="Question id (from the survey definition).")
+    ngo: Optional[StrictInt] = Field(default=None, ge=1, le=MAX_ROW_ID,
+                                     description="NGO id, for questions asked per NGO.")
     value: AnswerValue = Field(description=(
         "scale5: 1–5 or null (don't know); scale10: 0–10; single: an option value; multi: a list of option "
         "values; yesno: true/false; text: a string (at most 500 characters)."))

@@ -113,7 +113,7 @@ def parse_id(value: str | None, name: str) -> int | None:
     """A positive integer id from a query parameter, or None when absent."""
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not (value.isascii() and value.isdigit()) or len(value) > 10 or not 1 <= int(value) < 2**31:  # "²".isdigit()
         raise ValidationError(_("Not a valid id."), {name: _("Use a whole number.")})
     return int(value)
 
