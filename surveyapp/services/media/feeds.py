@@ -60,8 +60,8 @@ def check_xml(data: bytes) -> None:
 
 def _date(entry: Any) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
+        value = entry.get(key) if key in entry else None  # `in`: no feedparser fallback to published_parsed
+        if value and 1 <= value.tm_year <= 9999:  # feedparser reads "-99" and the like as years
             return dt.date(value.tm_year, value.tm_mon, value.tm_mday).isoformat()
     return None
 
