@@ -19,7 +19,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import chain
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -44,6 +44,13 @@ SAMPLE_MIN = 200
 
 def _sample(shingles: frozenset[int]) -> frozenset[int]:
     return shingles if len(shingles) < SAMPLE_MIN else frozenset(s for s in shingles if not s & 3)
+
+
+def _sample_of(fp: Fingerprint) -> frozenset[int]:
+    """The shingles a fingerprint is indexed by (computed by :func:`fingerprint`, else here)."""
+    return _sample(fp.shingles) if fp.sample is None else fp.sample
+
+
 _TRACKING = frozenset({"fbclid", "gclid", "yclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid", "_openstat",
                        "ref", "ref_src", "spm"})
 
@@ -92,22 +99,34 @@ def _word_hashes_of(words: list[str]) -> list[int]:
     return out  # type: ignore[return-value]
 
 
+def _shingle_values(words: list[str]) -> np.ndarray:
+    """The shingle hashes of normalised ``words`` as a numpy array (with repeats)."""
+    get = _word_hashes.get
+    h = list(map(get, words))
+    if None in h:
+        h = _word_hashes_of(words)
+    if not h:
+        return np.zeros(0, dtype=np.uint64)
+    if len(h) < 3:
+        h = (h + [0, 0])[:3]
+    # ((a·K1) ^ (b·K2) ^ (c·K3)) >> 11, low 32 bits; every product of two 32-bit numbers fits
+    # 64 bits, so numpy's uint64 arithmetic equals Python's.
+    arr = np.array(h, dtype=np.uint64)
+    mixed = arr[:-2] * _K1
+    mixed ^= arr[1:-1] * _K2
+    mixed ^= arr[2:] * _K3
+    mixed >>= _SHIFT
+    mixed &= _MASK32
+    return mixed
+
+
 def shingles(words: list[str] | str) -> frozenset[int]:
     """Hashed word 3-grams of ``words`` (normalised tokens, or a text to normalise): each word's
     CRC-32 combined by fixed multipliers into a 32-bit value, stable across processes. A text of
     one or two words gives one shingle; an empty one none."""
     if isinstance(words, str):
         words = normalise(words).split()
-    h = _word_hashes_of(words)
-    if not h:
-        return frozenset()
-    if len(h) < 3:
-        h = (h + [0, 0])[:3]
-    # ((a·K1) ^ (b·K2) ^ (c·K3)) >> 11, low 32 bits; every product of two 32-bit numbers fits
-    # 64 bits, so numpy's uint64 arithmetic equals Python's.
-    arr = np.array(h, dtype=np.uint64)
-    mixed = (arr[:-2] * _K1) ^ (arr[1:-1] * _K2) ^ (arr[2:] * _K3)
-    return frozenset(((mixed >> _SHIFT) & _MASK32).tolist())
+    return frozenset(_shingle_values(words).tolist())
 
 
 def cosine(a: frozenset[int], b: frozenset[int]) -> float:
@@ -146,6 +165,8 @@ class Fingerprint:
     published: date | None
     shingles: frozenset[int]
     group_id: Hashable | None = None
+    #: the subset of ``shingles`` :class:`DuplicateIndex` indexes it by (``None``: derive it)
+    sample: frozenset[int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def group(self) -> Hashable:
@@ -158,7 +179,10 @@ def fingerprint(article_id: Hashable, text: str, *, url: str | None = None, publ
     """Fingerprint an article. ``words`` may pass its normalised tokens if already computed."""
     words = normalise(text).split() if words is None else words
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-    return Fingerprint(article_id, normalise_url(url), digest, published, shingles(words), group_id)
+    values = _shingle_values(words)
+    full = frozenset(values.tolist())
+    sample = full if len(full) < SAMPLE_MIN else frozenset(values[(values & np.uint64(3)) == 0].tolist())
+    return Fingerprint(article_id, normalise_url(url), digest, published, full, group_id, sample)
 
 
 @dataclass(frozen=True)
@@ -236,7 +260,7 @@ class DuplicateIndex:
         Returns the match or ``None`` (the article starts a new group)."""
         match: DuplicateMatch | None = None
         postings = self._postings
-        keys = _sample(fp.shingles)
+        keys = _sample_of(fp)
         existing = keys & postings.keys()
         hit = self._urls.get(fp.url_key) if fp.url_key else None
         if hit is not None:
@@ -302,7 +326,7 @@ class DuplicateIndex:
                 continue
             self._expired.add(i)
             dropped += 1
-            for s in _sample(fp.shingles):
+            for s in _sample_of(fp):
                 ids = self._postings.get(s)
                 if ids == i:
                     del self._postings[s]

@@ -134,3 +134,22 @@ def test_prune_forgets_old_articles_for_shingles_but_not_for_hashes() -> None:
     assert idx.add(fingerprint("near", "Срочно. " + STORY[:-20], published=date(2026, 1, 3))) is None
     assert idx.add(fingerprint("same", STORY, published=date(2026, 1, 3))).reason == "content_hash"  # type: ignore[union-attr]
     assert idx.add(fingerprint("near2", OTHER + " Ещё.", published=date(2026, 1, 3))).article_id == "undated"  # type: ignore[union-attr]
+
+
+def test_the_sample_a_fingerprint_carries_is_the_one_the_index_derives() -> None:
+    import random
+    from dataclasses import replace
+
+    from analysis.text.dedup import SAMPLE_MIN, _sample
+
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(2000)]
+    texts = [" ".join(rng.choice(vocab) for _ in range(n)) for n in (0, 2, 50, SAMPLE_MIN + 1, 600, 600)]
+    texts.append(texts[-1][: len(texts[-1]) * 3 // 4] + " конец")  # a near copy of the last one
+    with_sample, derived = DuplicateIndex(), DuplicateIndex()
+    for i, text in enumerate(texts):
+        fp = fingerprint(i, text)
+        assert fp.sample == _sample(fp.shingles) and fp.sample <= fp.shingles
+        assert (fp.sample == fp.shingles) == (len(fp.shingles) < SAMPLE_MIN)
+        assert with_sample.add(fp) == derived.add(replace(fp, sample=None))
+    assert with_sample.groups() == derived.groups() and with_sample.groups()[6] == 5
