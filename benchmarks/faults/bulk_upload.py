@@ -131,6 +131,18 @@ class JobWatch:
             self.poll()
 
 
+def own_redis_db(stack: contextlib.ExitStack, url: str) -> None:
+    """Use a Redis database only if it is empty, and empty it again afterwards (the RQ job holds
+    the whole file)."""
+    from redis import Redis
+
+    client = Redis.from_url(url)
+    if client.dbsize():
+        raise SystemExit(f"{url} is not empty: choose a free database with --redis-db")
+    stack.callback(client.close)
+    stack.callback(client.flushdb)
+
+
 def ratios(before: dict[str, Any], during: dict[str, Any]) -> dict[str, float | None]:
     out: dict[str, float | None] = {}
     for q in ("p50", "p95", "p99"):
@@ -158,6 +170,8 @@ def main() -> int:
         tmp = h.temp_dir(stack, "senim-faults-upload-")
         size = make_csv(tmp / "articles.csv", args.rows, ngo_names(url), args.text_chars)
         redis = {"SENIM_REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}"} if args.jobs == "rq" else {}
+        if redis:
+            own_redis_db(stack, redis["SENIM_REDIS_URL"])
         server = h.Server(stack, url, workers=args.workers, log_dir=tmp, extra_env=redis)
         if redis:
             h.start_process(stack, [str(h.VENV_BIN / "senim"), "worker"], server.env, tmp / "worker.log")
@@ -194,7 +208,8 @@ def main() -> int:
                 job["projected_total_s"] = round(job["total"] / job["articles_per_s"])
         summary = {"backend": args.backend, "jobs": args.jobs, "workers": args.workers, "submitters": args.submitters,
                    "readers": args.readers, "upload": job, "submit_before": before, "submit_during": during,
-                   "ratios": ratios(before, during), "reads": load.window("read", t1=float("inf")),
+                   "ratios": ratios(before, during),
+                   "submit_while_upload_request_ran": load.window("submit", t_up, t_up + upload_s), "reads": load.window("read", t1=float("inf")),
                    "invariant_I1": once, "gunicorn_log": logs}
         failures = []
         ratio = summary["ratios"]["p95_during_over_before"]
