@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, scoped_session
 F = TypeVar("F", bound=Callable[..., Any])
 
 IMMEDIATE_OPTION = "senim_begin_immediate"
+AUTOCOMMIT_READS_OPTION = "senim_autocommit_reads"
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
@@ -60,8 +61,10 @@ def install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get(AUTOCOMMIT_READS_OPTION):
+            return  # reads in SQLite's autocommit mode until write_transaction says BEGIN IMMEDIATE
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(IMMEDIATE_OPTION) else "BEGIN")
 
 
 def begin_write(session: Session | scoped_session[Session]) -> None:
@@ -86,6 +89,19 @@ def own_write_transaction(view: F) -> F:
     """Mark ``view`` as taking the write lock itself, late and briefly (see ``write_transaction``)."""
     setattr(view, OWN_WRITES_ATTR, True)
     return view
+
+
+def begin_reads(session: Session | scoped_session[Session]) -> None:
+    """Start the session's transaction for a request that reads, then writes in ``write_transaction``.
+
+    On SQLite no ``BEGIN`` is sent: each read runs on its own (autocommit), so there is no read
+    transaction to end before the write one (a COMMIT and a BEGIN saved per request), and
+    ``write_transaction`` begins the writer on the same connection. Does nothing on other
+    databases or inside a running transaction.
+    """
+    current = session() if isinstance(session, scoped_session) else session
+    if current.get_bind().dialect.name == "sqlite" and not current.in_transaction():
+        current.connection(execution_options={AUTOCOMMIT_READS_OPTION: True})
 
 
 class _FileLock:
@@ -130,8 +146,9 @@ def _file_lock(database: str) -> _FileLock:
 def write_transaction(session: Session | scoped_session[Session]) -> Iterator[None]:
     """Run the block as the database's writer; the block should write and commit, nothing slow.
 
-    On SQLite: the session's current (read) transaction is committed first, then the process waits
-    for the exclusive lock on ``<database file>-writelock`` and begins with ``BEGIN IMMEDIATE``; the
+    On SQLite: the session's current (read) transaction is committed first (unless it was started by
+    ``begin_reads``), then the process waits for the exclusive lock on ``<database file>-writelock``
+    and begins with ``BEGIN IMMEDIATE``; the
     file lock is released when the block ends, after a rollback if the block left a transaction open
     (an error). Writers that do not use this (``begin_write``) still queue in SQLite's busy handler.
     On other databases (row locks, no single writer) the block runs in the current transaction.
@@ -142,12 +159,21 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[No
     if not database or database == ":memory:":
         yield
         return
+    reads_only = False
     if current.in_transaction():
-        current.commit()
+        connection = current.connection()
+        driver = connection.connection.driver_connection
+        reads_only = bool(connection.get_execution_options().get(AUTOCOMMIT_READS_OPTION)) \
+            and not getattr(driver, "in_transaction", True)
+        if not reads_only:
+            current.commit()
     lock = _file_lock(database)
     lock.acquire()
     try:
-        begin_write(current)
+        if reads_only:  # begin_reads: no transaction is open on the connection yet
+            current.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            begin_write(current)
         yield
     finally:
         try:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from models import db
 
 from ..clientaddr import client_address
-from ..database import own_write_transaction, write_transaction
+from ..database import begin_reads, own_write_transaction, write_transaction
 from ..extensions import limiter
 from ..services import antiabuse
 from ..services.surveys.definition import open_surveys, survey_definition, survey_summary
@@ -77,6 +77,7 @@ def _submit_limit() -> str:
 @own_write_transaction
 def submit(survey_id: int) -> tuple[Response, int]:
     body = parse_json(ResponseIn)
+    begin_reads(db.session)  # on SQLite: reads without a transaction, then write_transaction below
     spec = load_spec(survey_id, require_open=True)
     data = SubmissionInput(
         submission_id=body.submission_id, language=body.language, region=body.region,

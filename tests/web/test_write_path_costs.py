@@ -85,6 +85,31 @@ def test_write_transaction_serialises_threads_of_one_process(tmp_path):
     assert overlaps == [1] * 15
 
 
+def test_api_submission_is_committed_and_leaves_no_lock(client, db, regions, backend):
+    """The API reads without a transaction on SQLite (begin_reads), then writes in write_transaction:
+    another connection sees the row at once and can take the write lock without waiting."""
+    import sqlite3
+    import uuid
+
+    from tests.survey_factories import make_survey, response_body
+
+    survey = make_survey(battery=False)
+    body = response_body(survey, submission_id=str(uuid.uuid4()))
+    assert client.post(f"/api/v1/surveys/{survey.id}/responses", json=body).status_code == 201
+    assert client.post(f"/api/v1/surveys/{survey.id}/responses", json=body).status_code == 200
+    if backend == "sqlite":
+        other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # "database is locked" if a transaction were left open
+            assert other.execute("SELECT count(*) FROM responses").fetchone() == (1,)
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+    else:
+        db.session.rollback()
+        assert db.session.scalar(text("SELECT count(*) FROM responses")) == 1
+
+
 def test_api_submission_takes_the_write_lock_itself(app):
     assert getattr(app.view_functions["api.submit"], OWN_WRITES_ATTR, False)
     assert not getattr(app.view_functions["public.survey_submit"], OWN_WRITES_ATTR, False)
