@@ -132,3 +132,28 @@ def test_bulk_written_snapshots_read_back_as_the_orm_writes_them(db, regions):
     trust = next(r for r in rows if r.key == f"trust_index|{ngo.id}|{regions['KZ-75'].id}|2026-Q1|all|direct")
     assert trust.n == 12 and trust.estimate == pytest.approx(100 * sum((s - 1) / 4 for s in
                                                                        [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5, 4]) / 12)
+
+
+def test_write_cache_is_raised_for_the_writes_and_restored_on_sqlite(db, regions, monkeypatch):
+    from surveyapp.services.scores import store
+
+    ngo = make_ngo()
+    add_respondents(make_battery(ngos=[ngo]), regions["KZ-75"].id, ngo, [5, 4, 3])
+    connection = db.session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None
+    seen = []
+    original = store._insert_snapshots
+
+    def spy(table):
+        seen.append(connection.exec_driver_sql("PRAGMA cache_size").scalar() if sqlite else None)
+        return original(table)
+
+    monkeypatch.setattr(store, "_insert_snapshots", spy)
+    compute_scores()
+    if sqlite:
+        assert seen == [-store.SQLITE_CACHE_KIB]
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
+    else:  # PostgreSQL: no pragma, COPY path
+        assert seen == [None]
+    assert db.session.scalar(select(ScoreSnapshot.id).limit(1)) is not None

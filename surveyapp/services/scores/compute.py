@@ -52,8 +52,9 @@ def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.Dat
                            keys=KEYS)
     full["segment"] = "all"
     parts = [full]
+    slim = answers[[*KEYS, "construct", "value", "weight"]]  # no copies of columns the segments do not use
     for settlement in ("urban", "rural"):
-        sub = answers[answers["settlement"] == settlement]
+        sub = slim[(answers["settlement"] == settlement).to_numpy()]
         if len(sub):
             parts.append(survey_indices(sub, keys=KEYS).assign(segment=settlement))
     table = pd.concat(parts, ignore_index=True)
@@ -93,17 +94,27 @@ def _shrink(table: pd.DataFrame) -> pd.DataFrame:
 def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Suppress respondent cells with n < min_n, and complementary cells so that no suppressed cell
     can be derived from a published total (the national row, or the ``all`` segment of a region)
-    minus the other published cells of the same line."""
-    keyed = table.copy()
-    keyed["ngo_key"] = keyed["ngo_id"].astype("Int64").fillna(-1)
+    minus the other published cells of the same line.
+
+    The rule runs on a slim copy of the keys (text keys as categoricals, so grouping does not
+    hash millions of strings); its verdict is then applied to the full table."""
     # Only respondent-based cells fall under the rule: media counts and checklists are not samples.
-    counted = keyed["metric"].map(lambda m: bool(getattr(METRICS_BY_KEY.get(m), "from_respondents", True)))
-    stories = keyed["n"].copy()
-    keyed["n"] = keyed["n"].where(counted.to_numpy(), pd.NA)
-    out = suppress(keyed, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
-                   totals={"region_id": None, "segment": "all"}, min_n=min_n, values=("estimate", "se", "ci_low", "ci_high"))
-    out["n"] = stories.to_numpy()
-    return out.drop(columns="ngo_key")
+    counted = {m: bool(getattr(METRICS_BY_KEY.get(m), "from_respondents", True)) for m in table["metric"].unique()}
+    keys = pd.DataFrame({column: pd.Categorical(table[column]) for column in ("metric", "segment", "method", "period")})
+    keys["ngo_key"] = table["ngo_id"].astype("Int64").fillna(-1).to_numpy()
+    keys["region_id"] = table["region_id"].array
+    keys["n"] = table["n"].where(table["metric"].map(counted).to_numpy(dtype=bool), pd.NA).array
+    verdict = suppress(keys, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
+                       totals={"region_id": None, "segment": "all"}, min_n=min_n, values=())
+    out = table.reset_index(drop=True).copy()
+    hidden = verdict["suppressed"].to_numpy()
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        if column in out:
+            out[column] = out[column].where(~hidden)
+    out["n"] = out["n"].to_numpy()
+    out["suppressed"] = hidden
+    out["suppression"] = verdict["suppression"].to_numpy()
+    return out
 
 
 def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, float] | None = None,
