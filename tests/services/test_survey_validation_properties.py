@@ -75,7 +75,7 @@ def test_any_submission_is_accepted_or_refused_field_by_field(db, survey_setup, 
     answers = data.draw(st.lists(st.builds(
         RawAnswer,
         question=st.one_of(st.sampled_from(question_ids), st.integers(-5, 2**31 - 1)),
-        ngo=st.one_of(st.none(), st.sampled_from([local, national]), st.integers(1, 2**31 - 1)),
+        ngo=st.one_of(st.none(), st.sampled_from([local, national]), st.integers(-5, 2**63)),
         value=json_values), max_size=12))
     submission = SubmissionInput(
         submission_id=uuid.uuid4(),
@@ -95,3 +95,15 @@ def test_any_submission_is_accepted_or_refused_field_by_field(db, survey_setup, 
         db.session.rollback()
     assert isinstance(clean, CleanSubmission) and len(clean.payload_hash()) == 64
     assert set(clean.answers) <= {(a.question, a.ngo) for a in answers}
+
+
+def test_field_import_with_an_ngo_id_past_the_integer_column_rejects_the_row(runner, db, survey_setup, tmp_path):
+    """Regression: a CSV header ``aware:1099511627776`` reached PostgreSQL's integer column (DataError,
+    a traceback from ``senim responses import``); the row is now rejected naming the column."""
+    spec, _local, _national = survey_setup
+    path = tmp_path / "field.csv"
+    path.write_bytes(f"region,settlement,sex,age_group,language,date,overall,aware:{2**40}\n"
+                     "KZ-55,rural,female,60+,kk,2026-03-01,5,yes\n".encode())
+    result = runner.invoke(args=["responses", "import", str(path), "--survey", str(spec.id)])
+    assert result.exit_code == 0, repr(result.exception)
+    assert "not an NGO of this survey" in result.output and "0 imported" in result.output

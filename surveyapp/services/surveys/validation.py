@@ -137,7 +137,9 @@ def validate_submission(spec: SurveySpec, data: SubmissionInput) -> CleanSubmiss
     errors: dict[str, str] = {}
     if data.language not in spec.languages:
         errors["language"] = "must be one of " + ", ".join(spec.languages)
-    ngo_ids = {a.ngo for a in data.answers if isinstance(a.ngo, int)} | set(data.asked_ngos or [])
+    # Ids past PostgreSQL's integer (a CSV header "trust:99999999999") name no NGO; never query them.
+    ngo_ids = {a.ngo for a in data.answers if isinstance(a.ngo, int) and 0 < a.ngo < 2**31} \
+        | set(data.asked_ngos or [])
     region_id, ngo_ok = region_and_ngos(spec, data.region, ngo_ids)
     if region_id is None:
         errors["region"] = "required: the ISO 3166-2 code of a region of Kazakhstan, e.g. KZ-55"
