@@ -7,9 +7,10 @@ original text, for the lexicon it is skipped, and for the model it becomes the t
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .normalise import tokenise
+from .normalise import normalise
 
 __all__ = ["WINDOW_TOKENS", "TARGET_TOKEN", "PLACEHOLDER", "Window", "make_window"]
 
@@ -18,6 +19,7 @@ WINDOW_TOKENS = 12
 MAX_TOKENS = 400
 TARGET_TOKEN = "qtargetq"
 PLACEHOLDER = "Org"
+_TOKEN = re.compile(r"\S+")
 
 
 @dataclass(frozen=True)
@@ -44,20 +46,21 @@ def make_window(text: str, start: int | None = None, end: int | None = None, *,
     """Build the window of the mention ``text[start:end]`` (``text`` is its sentence or any text
     containing it); with ``start``/``end`` ``None`` the whole text (first :data:`MAX_TOKENS`
     tokens). Raises ``ValueError`` if the span is outside the text or covers no token."""
-    tokens = tokenise(text)
+    norm = normalise(text)
+    spans = [m.span() for m in _TOKEN.finditer(norm)]  # tokens as (start, end), no Token objects
     if start is None or end is None:
-        tokens = tokens[:MAX_TOKENS]
-        raw = text[tokens[0].start:tokens[-1].end] if tokens else ""
-        return Window(raw, raw, [t.norm for t in tokens], None)
+        spans = spans[:MAX_TOKENS]
+        raw = text[spans[0][0]:spans[-1][1]] if spans else ""
+        return Window(raw, raw, [norm[a:b] for a, b in spans], None)
     if not 0 <= start < end <= len(text):
         raise ValueError(f"mention span {start}:{end} is outside a text of {len(text)} characters")
-    inside = [i for i, t in enumerate(tokens) if t.start < end and t.end > start]
+    inside = [i for i, (a, b) in enumerate(spans) if a < end and b > start]
     if not inside:
         raise ValueError(f"mention span {start}:{end} covers no word")
     first, last = inside[0], inside[-1]
-    lo, hi = max(0, first - window_tokens), min(len(tokens) - 1, last + window_tokens)
-    a, b = tokens[lo].start, tokens[hi].end
+    lo, hi = max(0, first - window_tokens), min(len(spans) - 1, last + window_tokens)
+    a, b = spans[lo][0], spans[hi][1]
     raw = text[a:b]
-    m_start, m_end = min(start, tokens[first].start), max(end, tokens[last].end)
+    m_start, m_end = min(start, spans[first][0]), max(end, spans[last][1])
     masked = text[a:m_start] + PLACEHOLDER + text[m_end:b]
-    return Window(raw, masked, [t.norm for t in tokens[lo:hi + 1]], range(first - lo, last - lo + 1))
+    return Window(raw, masked, [norm[x:y] for x, y in spans[lo:hi + 1]], range(first - lo, last - lo + 1))
