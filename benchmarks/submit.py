@@ -100,6 +100,22 @@ def count_rows(url: str, survey_id: int) -> tuple[int, int]:
     return int(total), int(distinct)
 
 
+def scratch_database(url: str, create: bool) -> str:
+    """PostgreSQL: create (or drop) a throwaway database ``senim_bench_submit`` on the server of
+    ``url``, so every run starts empty; returns its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = "senim_bench_submit"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if create:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 def server_cpu_s(master: int) -> float:
     """CPU seconds (user + system) of the gunicorn master, its live workers and its reaped ones."""
     def fields(pid: int) -> list[str]:
@@ -220,7 +236,8 @@ def start_server(url: str, port: int, workers: int | None, threads: int | None, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", default=None, help="e.g. postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--database", default=None, help="a PostgreSQL server to run on, e.g. "
+                        "postgresql://postgres@127.0.0.1:5432/test (a scratch database is created beside it)")
     parser.add_argument("--seconds", type=float, default=10, help="length of the submission run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=None, help="default: gunicorn.conf.py")
@@ -230,7 +247,7 @@ def main() -> None:
     parser.add_argument("--sqlite-dir", default=None, help="directory for the SQLite file (default: the temp dir)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="senim-bench-", dir=args.sqlite_dir)
-    url = args.database or f"sqlite:///{tmp}/bench.db"
+    url = scratch_database(args.database, create=True) if args.database else f"sqlite:///{tmp}/bench.db"
     survey_id, answers = prepare(url)
     path = f"/api/v1/surveys/{survey_id}/responses"
     template = json.dumps({"submission_id": "@@SUBMISSION_ID@@", "language": "ru", "region": "KZ-55",
@@ -254,7 +271,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     floor = None if args.database else sqlite_floor(tmp)
-    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file (and nothing when --database was given)
+    if args.database:
+        scratch_database(args.database, create=False)
+    shutil.rmtree(tmp, ignore_errors=True)  # the SQLite file (or the request body only)
     acked = run["codes"].get(201, 0)
     secs = run["duration_us"] / 1e6
     # Requests still in flight when wrk stops may be stored without wrk counting their 201.
