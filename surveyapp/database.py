@@ -147,11 +147,11 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[No
     """Run the block as the database's writer; the block should write and commit, nothing slow.
 
     On SQLite: the session's current (read) transaction is committed first (unless it was started by
-    ``begin_reads``), then the process waits for the exclusive lock on ``<database file>-writelock``
-    and begins with ``BEGIN IMMEDIATE``; the
-    file lock is released when the block ends, after a rollback if the block left a transaction open
-    (an error). Writers that do not use this (``begin_write``) still queue in SQLite's busy handler.
-    On other databases (row locks, no single writer) the block runs in the current transaction.
+    ``begin_reads``: nothing to end), then the process waits for the exclusive lock on
+    ``<database file>-writelock`` and begins with ``BEGIN IMMEDIATE``; the file lock is released when
+    the block ends, after a rollback if the block left a transaction open (an error). Writers that
+    do not use this (``begin_write``) still queue in SQLite's busy handler. On other databases (row
+    locks, no single writer) the block runs in the current transaction.
     """
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()
