@@ -10,13 +10,12 @@ majority language.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
-
-import numpy as np
 
 from .normalise import normalise
 from .sentences import Sentence, split_sentences
@@ -63,13 +62,10 @@ RU_FUNCTION_WORDS = frozenset(
 )
 
 
-#: Script class of each code point below U+0500 (0 other, 1 Latin a–z, 2 Cyrillic а–я ё,
-#: 3 Kazakh-specific Cyrillic); higher code points are "other".
-_SCRIPT = np.zeros(0x500, dtype=np.uint8)
-_SCRIPT[ord("a"):ord("z") + 1] = 1
-_SCRIPT[ord("а"):ord("я") + 1] = 2
-_SCRIPT[ord("ё")] = 2
-_SCRIPT[[ord(ch) for ch in _KK]] = 3
+_KK_LETTER = re.compile("[әғқңөұүһі]")
+_CYR_LETTER = re.compile("[а-яёәғқңөұүһі]")
+_LATIN_LETTER = re.compile("[a-z]")
+_NOT_CYRILLIC = re.compile("[^ а-яёәғқңөұүһі]")
 #: Distinct model inputs whose language is remembered (bounded LRU; syndicated copies and
 #: boilerplate repeat sentences verbatim).
 MODEL_CACHE_SIZE = 65_536
@@ -82,72 +78,49 @@ def _model_language(chunk: str) -> str:
     return str(_model().classify(chunk)[0])
 
 
-def _script_counts(norm: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
-    """Per ``(start, end)`` span of the normalised text: Cyrillic letters (incl. Kazakh ones),
-    Latin letters, Kazakh-specific letters, non-space characters, and words (space-separated,
-    within the span) with a Cyrillic letter, with Latin but no Cyrillic letters, with a Kazakh
-    letter. One numpy pass over the text instead of regular expressions and loops per sentence;
-    overlapping or unordered spans are counted one by one."""
-    if not spans:
-        return []
-    n = len(norm)
-    starts = np.fromiter((min(max(a, 0), n) for a, _ in spans), dtype=np.intp, count=len(spans))
-    ends = np.fromiter((min(max(b, 0), n) for _, b in spans), dtype=np.intp, count=len(spans))
-    if len(spans) > 1 and (starts[1:] < ends[:-1]).any():
-        return [_script_counts(norm[a:b], [(0, b - a)])[0] for a, b in spans]
-    cp = np.frombuffer(norm.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    cls = np.take(_SCRIPT, cp, mode="clip")  # code points past the table are "other"
-    filled = cp != 32
-    chars = np.zeros((4, n + 1), dtype=np.int32)
-    np.cumsum(np.stack([cls >= 2, cls == 1, cls == 3, filled]), axis=1, out=chars[:, 1:])
-    # words: runs of non-space characters, also cut where a span starts or ends
-    head, tail = filled.copy(), filled.copy()
-    head[1:] &= ~filled[:-1]
-    tail[:-1] &= ~filled[1:]
-    edges = np.concatenate([starts, ends])
-    edges = edges[(edges > 0) & (edges < n)]
-    head[edges] = filled[edges]
-    tail[edges - 1] = filled[edges - 1]
-    word_at, word_end = np.flatnonzero(head), np.flatnonzero(tail) + 1
-    has = (chars[:3, word_end] - chars[:3, word_at]) > 0  # per word: a Cyrillic, Latin, Kazakh letter
-    has[1] &= ~has[0]
-    words = np.zeros((3, len(word_at) + 1), dtype=np.int32)
-    np.cumsum(has, axis=1, out=words[:, 1:])
-    w0, w1 = np.searchsorted(word_at, starts), np.searchsorted(word_at, ends)
-    rows = np.concatenate([chars[:, ends] - chars[:, starts], words[:, w1] - words[:, w0]])
-    return list(zip(*rows.tolist(), strict=True))
-
-
-def _decide(text: str, words: list[str], counts: tuple[int, ...], min_size: int) -> str | None:
-    """Language of one chunk from its original ``text``, normalised ``words`` and
-    :func:`_script_counts`; chunks smaller than ``min_size`` are not given to the model
-    (``None``)."""
-    cyr, latin, kk_letters, size, cyr_words, latin_words, kk_words = counts
-    if not kk_letters:  # no Kazakh letter at all: compare letters
-        if cyr == 0:
-            return "en" if latin else None
-        if latin > cyr:
-            return "en"
-        if len(RU_FUNCTION_WORDS.intersection(words)) >= 2:
-            return "ru"
-    else:  # compare words
-        if latin_words > cyr_words:
-            return "en"
-        if kk_words >= KK_WORD_SHARE * cyr_words:
-            return "kk"
-    if size < min_size:
-        return None
-    return _model_language(text[:MODEL_CHARS])
+def _word_scripts(words: list[str], norm: str) -> tuple[int, int, int]:
+    """(words with a Cyrillic letter, words with Latin but no Cyrillic letters, words with a
+    Kazakh letter) of a chunk's normalised ``words`` (``norm``: the chunk)."""
+    if _NOT_CYRILLIC.search(norm) is None:  # Cyrillic words only: count the Kazakh ones
+        return len(words), 0, len(words) - sum(map(_KK.isdisjoint, words))
+    cyr = latin = kk = 0
+    for word in words:
+        if not _KK.isdisjoint(word):
+            cyr += 1
+            kk += 1
+        elif _CYR_LETTER.search(word):
+            cyr += 1
+        elif _LATIN_LETTER.search(word):
+            latin += 1
+    return cyr, latin, kk
 
 
 def _classify(text: str, norm: str | None = None, *, min_size: int = 0,
               words: list[str] | None = None) -> tuple[str | None, int]:
     """(language or None, number of word characters) of one chunk of text; ``norm`` is its
     normalised form and ``words`` ``norm.split()`` when the caller has them. Chunks smaller than
-    ``min_size`` are not given to the model (their language comes back ``None``)."""
+    ``min_size`` are not given to the model (their language comes back ``None``). Letters are
+    only counted when a sentence mixes Latin and Cyrillic; otherwise a search per script decides."""
     norm = normalise(text) if norm is None else norm
-    counts = _script_counts(norm, [(0, len(norm))])[0]
-    return _decide(text, norm.split() if words is None else words, counts, min_size), counts[3]
+    words = norm.split() if words is None else words
+    size = len(norm) - norm.count(" ")
+    if _KK_LETTER.search(norm) is None:  # no Kazakh letter: compare letters
+        has_latin = _LATIN_LETTER.search(norm) is not None
+        if _CYR_LETTER.search(norm) is None:
+            return ("en" if has_latin else None), size
+        if has_latin and len(_LATIN_LETTER.findall(norm)) > len(_CYR_LETTER.findall(norm)):
+            return "en", size
+        if len(RU_FUNCTION_WORDS.intersection(words)) >= 2:
+            return "ru", size
+    else:  # compare words
+        cyr, latin, kk = _word_scripts(words, norm)
+        if latin > cyr:
+            return "en", size
+        if kk >= KK_WORD_SHARE * cyr:
+            return "kk", size
+    if size < min_size:
+        return None, size
+    return _model_language(text[:MODEL_CHARS]), size
 
 
 def detect_language(text: str) -> str | None:
@@ -165,18 +138,15 @@ def sentence_languages(text: str, sentences: Sequence[Sentence] | None = None, *
 
     Short sentences (< :data:`MIN_LETTERS` word characters) and those without letters take the
     majority language of the others (weighted by size); ``None`` only if no sentence has a language.
-    Letters are counted for all sentences in one pass; the model's answers are cached by their
-    input (:data:`MODEL_CACHE_SIZE`), so a repeated sentence costs a look-up.
+    The model's answers are cached by their input (:data:`MODEL_CACHE_SIZE`), so a repeated
+    sentence costs a look-up.
     """
     spans = split_sentences(text) if sentences is None else list(sentences)
-    norm = normalise(text) if normalised is None else normalised
-    counts = _script_counts(norm, [(s.start, s.end) for s in spans])
     langs: list[str | None] = []
     weights: Counter[str] = Counter()
     for i, s in enumerate(spans):
-        chunk_words = norm[s.start:s.end].split() if words is None else words[i]
-        letters = counts[i][3]
-        lang = _decide(text[s.start:s.end], chunk_words, counts[i], MIN_LETTERS)
+        lang, letters = _classify(text[s.start:s.end], None if normalised is None else normalised[s.start:s.end],
+                                  min_size=MIN_LETTERS, words=None if words is None else words[i])
         langs.append(lang if letters >= MIN_LETTERS else None)
         if lang is not None:
             weights[lang] += letters

@@ -1,5 +1,5 @@
-"""Language per sentence: the one-pass letter and word counts equal a plain per-sentence count,
-and the model's answers are cached by their exact input."""
+"""Language per sentence: the shortcuts (one search per script) decide as counting every letter
+and word would, and the model's answers are cached by their exact input."""
 from __future__ import annotations
 
 import re
@@ -8,40 +8,53 @@ import pytest
 
 from analysis.text import detect_language, normalise, sentence_languages, split_sentences
 from analysis.text import language as lang
-from analysis.text.language import MODEL_CACHE_SIZE, _model, _model_language, _script_counts
+from analysis.text.language import KK_WORD_SHARE, MODEL_CACHE_SIZE, RU_FUNCTION_WORDS, _model, _model_language
 
 _KK = "әғқңөұүһі"
 
 
-def reference_counts(norm: str) -> tuple[int, ...]:
-    """The counts of one chunk as the rules define them, one regular expression at a time."""
+def reference_language(text: str, min_size: int = 0) -> tuple[str | None, int]:
+    """The rules of the module doc applied by counting every letter and word."""
+    norm = normalise(text)
     words = norm.split()
-    kk_words = [w for w in words if any(ch in _KK for ch in w)]
-    cyr_words = [w for w in words if re.search(f"[а-яё{_KK}]", w)]
-    latin_words = [w for w in words if re.search("[a-z]", w) and w not in cyr_words]
-    return (len(re.findall(f"[а-яё{_KK}]", norm)), len(re.findall("[a-z]", norm)),
-            len(re.findall(f"[{_KK}]", norm)), len(norm) - norm.count(" "),
-            len(cyr_words), len(latin_words), len(kk_words))
+    size = len(norm) - norm.count(" ")
+    if not re.search(f"[{_KK}]", norm):
+        cyr, latin = len(re.findall(f"[а-яё{_KK}]", norm)), len(re.findall("[a-z]", norm))
+        if cyr == 0:
+            return ("en" if latin else None), size
+        if latin > cyr:
+            return "en", size
+        if len(RU_FUNCTION_WORDS & set(words)) >= 2:
+            return "ru", size
+    else:
+        kk = sum(1 for w in words if any(ch in _KK for ch in w))
+        cyr = sum(1 for w in words if re.search(f"[а-яё{_KK}]", w))
+        latin = sum(1 for w in words if re.search("[a-z]", w) and not re.search(f"[а-яё{_KK}]", w))
+        if latin > cyr:
+            return "en", size
+        if kk >= KK_WORD_SHARE * cyr:
+            return "kk", size
+    if size < min_size:
+        return None, size
+    return _model().classify(text[:lang.MODEL_CHARS])[0], size
 
 
 TRICKY = (
     "Фонд «Қамқорлық» провёл акцию. The NGO's Qazaqstanда work 👍🏽 2024! ΣΟΦΊΑ σοφός. İstanbul'da "
-    "қор ашылды.\nЖаңа жол — new road — новая дорога. Café naïve e\u0301te. 12 345. ӘҒҚ ҢӨҰ ҮҺІ."
+    "қор ашылды.\nЖаңа жол — new road — новая дорога. Café naïve e\u0301te. 12 345. ӘҒҚ ҢӨҰ ҮҺІ. "
+    "Қазақстан Kazakhstan Kazakh Republic 2024. Алматы қаласы 2024 жылы. Бул жерде жаксы адамдар турады. "
+    "Ok. Мы в Алматы, and we like it a lot. In Almaty мы были с друзьями. x\ud800y ъ. қ"
 )
 
 
-@pytest.mark.parametrize("text", [TRICKY, "", "   ", "слово", "a", "Ы. Ы. Ы.", "x\ud800y ъ. қ"])
-def test_one_pass_counts_equal_a_count_per_sentence(text: str) -> None:
-    norm = normalise(text)
-    spans = [(s.start, s.end) for s in split_sentences(text)]
-    assert _script_counts(norm, spans) == [reference_counts(norm[a:b]) for a, b in spans]
-
-
-def test_counts_of_spans_that_cut_words_overlap_or_leave_gaps() -> None:
-    norm = normalise(TRICKY)
-    for spans in ([(0, 7), (7, 30), (45, 60)], [(3, 40), (20, 50)], [(50, 80), (0, 10)], [(5, 5)],
-                  [(0, len(norm))], [(len(norm) - 3, len(norm) + 10)]):
-        assert _script_counts(norm, spans) == [reference_counts(norm[a:b]) for a, b in spans], spans
+@pytest.mark.parametrize("min_size", [0, lang.MIN_LETTERS])
+def test_shortcuts_decide_as_counting_every_letter_and_word(min_size: int) -> None:
+    chunks = [TRICKY[s.start:s.end] for s in split_sentences(TRICKY)]
+    chunks += ["", "   ", "слово", "a", "қ", "Ы. Ы.", "Ақ Бота fund", "Ақ bota fund x", "қор 12 3 4 5 6",
+               "Қазақ тілі мен орыс тілі", "Бул жерде қор жаксы адамдар турады деп айтты кала ауыл"]
+    assert len(chunks) > 20
+    for chunk in chunks:
+        assert lang._classify(chunk, min_size=min_size) == reference_language(chunk, min_size), chunk
 
 
 def test_sentence_languages_equal_the_rules_applied_sentence_by_sentence() -> None:
