@@ -53,13 +53,14 @@ def _scale_index(s: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
                           bounds=(0.0, 100.0))
 
 
-def survey_sums(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
-                construct: str = "construct", value: str = "value", weight: str = "weight") -> pd.DataFrame:
-    """Additive sufficient statistics per key combination × construct: ``n`` (answers),
-    ``sw, swx, swx2, sw2`` (Σw, Σw·x, Σw·x², Σw²) and ``sw_hi, sw_lo`` (Σw of 4–5 and of 1–2).
-
-    Raises ValueError for awareness values other than 0/1, scale values outside 1–5, or weights
-    that are not finite and positive; KeyError for a missing column.
+def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None], *,
+                 keys: Sequence[str] = ("ngo", "region", "period"), construct: str = "construct",
+                 value: str = "value", weight: str = "weight") -> dict[str, pd.DataFrame]:
+    """``survey_sums`` of several row subsets (``segments``: name → boolean mask over the rows of
+    ``answers``, or None for all rows) in one pass: codes and products are computed once, then
+    each subset costs only its bincounts. Each result equals ``survey_sums(answers[mask])`` to the
+    last bit (the same rows are added in the same order). Raises as ``survey_sums``; ValueError for
+    a mask of the wrong length.
     """
     code = codes_for(answers[construct], CONSTRUCTS)
     x = answers[value].to_numpy(dtype=float)
@@ -87,18 +88,32 @@ def survey_sums(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region"
         g[ok] = inverse
     w = np.where(keep, w_all, 0.0)
     wx = w * x
-    sums = {
-        "n": np.bincount(g, minlength=size + 1), "sw": np.bincount(g, w, size + 1),
-        "swx": np.bincount(g, wx, size + 1), "swx2": np.bincount(g, wx * x, size + 1),
-        "sw2": np.bincount(g, w * w, size + 1),
-        "sw_hi": np.bincount(g, np.where(x >= 4, w, 0.0), size + 1),
-        "sw_lo": np.bincount(g, np.where(x <= 2, w, 0.0), size + 1),
-    }
-    present = np.flatnonzero(sums["n"][:size] > 0)
-    out = dense.decode(present if labels is None else labels[present])
-    for name, arr in sums.items():
-        out[name] = arr[present].astype(float)
-    return out[out["n"] > 0].reset_index(drop=True)
+    products = {"sw": w, "swx": wx, "swx2": wx * x, "sw2": w * w, "sw_hi": np.where(x >= 4, w, 0.0),
+                "sw_lo": np.where(x <= 2, w, 0.0)}
+    out: dict[str, pd.DataFrame] = {}
+    for name, rows in segments.items():
+        if rows is not None and len(rows) != len(answers):
+            raise ValueError(f"segment {name!r}: the mask must have one value per answer")
+        gs = g if rows is None else np.where(np.asarray(rows, dtype=bool), g, size)
+        sums = {"n": np.bincount(gs, minlength=size + 1)}
+        sums.update({k: np.bincount(gs, v, size + 1) for k, v in products.items()})
+        present = np.flatnonzero(sums["n"][:size] > 0)
+        frame = dense.decode(present if labels is None else labels[present])
+        for column, arr in sums.items():
+            frame[column] = arr[present].astype(float)
+        out[name] = frame[frame["n"] > 0].reset_index(drop=True)
+    return out
+
+
+def survey_sums(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
+                construct: str = "construct", value: str = "value", weight: str = "weight") -> pd.DataFrame:
+    """Additive sufficient statistics per key combination × construct: ``n`` (answers),
+    ``sw, swx, swx2, sw2`` (Σw, Σw·x, Σw·x², Σw²) and ``sw_hi, sw_lo`` (Σw of 4–5 and of 1–2).
+
+    Raises ValueError for awareness values other than 0/1, scale values outside 1–5, or weights
+    that are not finite and positive; KeyError for a missing column.
+    """
+    return segment_sums(answers, {"all": None}, keys=keys, construct=construct, value=value, weight=weight)["all"]
 
 
 def indices_from_sums(sums: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
@@ -135,15 +150,23 @@ def indices_from_sums(sums: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "regi
     return pd.concat(blocks, ignore_index=True)
 
 
+def segment_indices(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None], *,
+                    keys: Sequence[str] = ("ngo", "region", "period"), national: bool = True,
+                    level: float = 0.95) -> dict[str, pd.DataFrame]:
+    """``survey_indices`` of several row subsets at once (see ``segment_sums``): name → table,
+    each equal to ``survey_indices(answers[mask])``. Raises as ``segment_sums``."""
+    region = split_keys(keys)[1]
+    sums = segment_sums(answers, segments, keys=keys)
+    return {name: indices_from_sums(add_national(s, keys, region if national else None, _SUMS, extra=("construct",)),
+                                    keys=keys, level=level) for name, s in sums.items()}
+
+
 def survey_indices(answers: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
                    national: bool = True, level: float = 0.95) -> pd.DataFrame:
     """Awareness, trust and the other survey metrics per NGO × region × period, plus national rows
     (region missing) unless ``national`` is False. See the module docstring for input and output.
     Raises as ``survey_sums``."""
-    region = split_keys(keys)[1]
-    sums = survey_sums(answers, keys=keys)
-    sums = add_national(sums, keys, region if national else None, _SUMS, extra=("construct",))
-    return indices_from_sums(sums, keys=keys, level=level)
+    return segment_indices(answers, {"all": None}, keys=keys, national=national, level=level)["all"]
 
 
 def project_indices(votes: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "region", "period"),
@@ -182,11 +205,13 @@ def compute_indices(
     answers: pd.DataFrame, *, votes: pd.DataFrame | None = None, mentions: pd.DataFrame | None = None,
     checklists: pd.DataFrame | None = None, weights: Mapping[str, float] | None = None,
     keys: Sequence[str] = ("ngo", "region", "period"), national: bool = True, level: float = 0.95,
+    survey: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every metric in one long table: survey indices, project indices (``votes``), media coverage
     (``mentions``, see ``analysis.coverage``) and the four-criteria external assessment with its
-    transparency criterion (``checklists``, ``weights``; see ``analysis.composite``)."""
-    parts = [survey_indices(answers, keys=keys, national=national, level=level)]
+    transparency criterion (``checklists``, ``weights``; see ``analysis.composite``). ``survey``:
+    the survey indices of ``answers`` when already computed (e.g. by ``segment_indices``)."""
+    parts = [survey if survey is not None else survey_indices(answers, keys=keys, national=national, level=level)]
     if votes is not None and len(votes):
         parts.append(project_indices(votes, keys=keys, national=national, level=level))
     if mentions is not None and len(mentions):

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from analysis.disclosure import suppress
-from analysis.indices import compute_indices, survey_indices
+from analysis.indices import compute_indices, segment_indices
 from analysis.smallarea import shrink_cells
 
 from ..metrics import METRICS_BY_KEY
@@ -48,15 +49,16 @@ class ScoreRun:
 
 def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.DataFrame,
                     checklists: pd.DataFrame, weights: Mapping[str, float] | None) -> pd.DataFrame:
-    full = compute_indices(answers, votes=votes, mentions=mentions, checklists=checklists, weights=weights,
-                           keys=KEYS)
-    full["segment"] = "all"
-    parts = [full]
-    slim = answers[[*KEYS, "construct", "value", "weight"]]  # no copies of columns the segments do not use
+    segments: dict[str, np.ndarray | None] = {"all": None}
     for settlement in ("urban", "rural"):
-        sub = slim[(answers["settlement"] == settlement).to_numpy()]
-        if len(sub):
-            parts.append(survey_indices(sub, keys=KEYS).assign(segment=settlement))
+        rows = (answers["settlement"] == settlement).to_numpy(dtype=bool)
+        if rows.any():
+            segments[settlement] = rows
+    survey = segment_indices(answers, segments, keys=KEYS)  # one pass: codes and products shared
+    full = compute_indices(answers, votes=votes, mentions=mentions, checklists=checklists, weights=weights,
+                           keys=KEYS, survey=survey.pop("all"))
+    full["segment"] = "all"
+    parts = [full, *(table.assign(segment=name) for name, table in survey.items())]
     table = pd.concat(parts, ignore_index=True)
     table["metric"] = table["metric"].replace(RENAME)
     copies = table[table["metric"].isin(list(COPIES)) & (table["segment"] == "all")].copy()
