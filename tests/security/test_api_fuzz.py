@@ -18,7 +18,9 @@ from schemathesis.config import SchemathesisConfig
 
 from models import db as _db
 from surveyapp.services.users import issue_token
-from tests.factories import make_ngo, make_user
+from tests.dashboard_helpers import seed
+from tests.factories import make_user
+from tests.media_helpers import ru_item
 from tests.survey_factories import make_survey
 
 #: Small enough that both backends together add well under two minutes on two workers; a deeper local run:
@@ -54,9 +56,15 @@ CONFIG = SchemathesisConfig.from_dict({
 
 @pytest.fixture
 def fuzz_app(db: Any, regions: Any, app: Flask) -> Flask:
-    """The app with something to find: NGOs, an open survey naming two of them."""
-    first, second = make_ngo(region_id=regions["KZ-75"].id), make_ngo()
-    make_survey(ngos=[first, second])
+    """The app with something to find at the low ids the coverage phase tries: published score cells
+    for three NGOs (the first is NGO 1), an open survey (1) naming two of them, an uploaded article (1)."""
+    from surveyapp.services.media import ingest_articles
+
+    ngos = seed(regions)["ngos"]
+    make_survey(ngos=ngos[:2])
+    monitor = make_user("monitor")
+    ingest_articles([("item 1", ru_item())], uploader=monitor)
+    _db.session.commit()
     return app
 
 

@@ -209,3 +209,35 @@ def test_articles_with_invalid_utf8_or_wrong_type_are_refused(client, db):
                              content_type="application/json"), 400, "body")
     assert_error(client.post("/api/v1/articles", data="text=x", headers=headers,
                              content_type="application/x-www-form-urlencoded"), 415, "Content-Type")
+
+
+def _form_at_page_two(client: Any, survey: Any) -> Any:
+    from tests.survey_factories import FormWalker
+
+    walker = FormWalker(client, survey.id)
+    assert walker.start("ru").status_code == 302
+    assert walker.post(1, {"region": "KZ-55", "sex": "male"}).status_code == 302
+    walker.get(2)
+    return walker
+
+
+def test_form_with_two_values_for_one_score_is_422_and_stores_nothing(client, open_survey):
+    """``q12=1&q12=5`` in the public form: one answer per question, whichever order the values come in."""
+    survey, _ngo = open_survey
+    overall = next(q.id for q in survey.questions if q.code == "overall")
+    walker = _form_at_page_two(client, survey)
+    for values in (["1", "5"], ["5", "1"], ["3", "3"]):
+        res = walker.post(2, {f"q{overall}": values})
+        assert res.status_code == 422 and f'id="q{overall}-error"' in res.get_data(as_text=True)
+    assert walker.post(2, {f"q{overall}": "4"}).status_code == 302
+    assert _responses() == 0
+
+
+def test_form_body_that_is_not_utf8_is_refused_without_a_500(client, open_survey):
+    survey, _ngo = open_survey
+    overall = next(q.id for q in survey.questions if q.code == "overall")
+    walker = _form_at_page_two(client, survey)
+    body = f"csrf_token={walker.csrf}&submission_id={walker.submission_id}&q{overall}=".encode() + b"\xff\xfe4"
+    res = walker.client.post(f"/s/{survey.id}/p/2", data=body, content_type="application/x-www-form-urlencoded")
+    assert res.status_code in (400, 422)
+    assert _responses() == 0
