@@ -42,11 +42,23 @@ def free_port() -> int:
 
 
 def install_sigterm() -> None:
-    """Turn SIGTERM into KeyboardInterrupt so ``with``/``finally`` cleanup runs for it too."""
+    """Turn SIGTERM (and SIGINT, which a shell ignores in background jobs) into KeyboardInterrupt
+    so ``with``/``finally`` cleanup runs for them too."""
     def _raise(_sig: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _raise)
+    signal.signal(signal.SIGINT, _raise)
+
+
+def run(main: Any) -> None:
+    """``sys.exit(main())``; an interruption (after the cleanup has run) exits 130 without a traceback."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        print("interrupted: processes stopped and temporary files removed", file=sys.stderr)
+        code = 130
+    sys.exit(code)
 
 
 def temp_dir(stack: contextlib.ExitStack, prefix: str, parent: str | None = None) -> Path:

@@ -27,7 +27,6 @@ import io
 import json
 import random
 import secrets
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -229,4 +228,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    h.run(main)

@@ -19,7 +19,6 @@ import contextlib
 import os
 import random
 import signal
-import sys
 import threading
 import time
 
@@ -83,4 +82,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    h.run(main)
