@@ -157,3 +157,26 @@ def test_write_cache_is_raised_for_the_writes_and_restored_on_sqlite(db, regions
     else:  # PostgreSQL: no pragma, COPY path
         assert seen == [None]
     assert db.session.scalar(select(ScoreSnapshot.id).limit(1)) is not None
+
+
+def test_recompute_clears_the_weight_of_a_newly_excluded_response_only(db, regions):
+    from models import Response, Survey
+
+    ngo = make_ngo()
+    almaty = regions["KZ-75"].id
+    add_respondents(make_battery(ngos=[ngo]), almaty, ngo, [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5])
+    add_respondents(make_battery(period="2026-Q2", ngos=[ngo]), almaty, ngo, [5, 4, 3, 2, 1, 5, 4, 3, 2, 1, 5])
+    compute_scores()
+    db.session.commit()
+    responses = db.session.scalars(select(Response).order_by(Response.id)).all()
+    assert all(r.weight is not None for r in responses)
+    flagged = responses[0]
+    flagged.flags = ["honeypot"]
+    period_of_flagged = db.session.get(Survey, flagged.survey_id).period
+    db.session.commit()
+    compute_scores(periods=[period_of_flagged])
+    db.session.commit()
+    db.session.expire_all()
+    weights = {r.id: r.weight for r in db.session.scalars(select(Response))}
+    assert weights[flagged.id] is None
+    assert all(w is not None and w > 0 for rid, w in weights.items() if rid != flagged.id)

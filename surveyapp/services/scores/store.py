@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 
 from analysis.monitoring import Alert as AlertRecord
 from models import Alert, Response, ScoreSnapshot, Survey, db
@@ -137,27 +139,46 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
     return rows
 
 
-def _store_weights(respondents: pd.DataFrame) -> None:
-    """Write each kept response's raking weight: on PostgreSQL/psycopg COPY into a temporary table
-    and one UPDATE … FROM; elsewhere one executemany on the raw cursor."""
+def _store_weights(respondents: pd.DataFrame, periods: list[str] | None) -> None:
+    """Write each kept response's raking weight and forget the weights of the other responses of
+    the recomputed periods (a response excluded now keeps none).
+
+    On SQLite and PostgreSQL/psycopg the new weights go into a temporary table (executemany /
+    COPY), then one UPDATE clears only stale weights and one UPDATE … FROM sets the new ones: no
+    statement per response and no pass that first nulls every row. Elsewhere: clear, then
+    executemany.
+    """
     connection = db.session.connection()
-    pairs = list(zip(respondents["weight"].astype(float).tolist(), respondents["response_id"].tolist()))
-    if _uses_copy(connection):
-        if not pairs:
-            return
-        connection.exec_driver_sql("CREATE TEMPORARY TABLE senim_new_weights (weight float8, id uuid)")
-        _copy_rows(connection, "senim_new_weights", ["weight", "id"], pairs)
-        connection.exec_driver_sql("UPDATE responses SET weight = w.weight FROM senim_new_weights w "
-                                   "WHERE responses.id = w.id")
-        connection.exec_driver_sql("DROP TABLE senim_new_weights")
+    pairs = list(zip(respondents["response_id"].tolist(), respondents["weight"].astype(float).tolist()))
+    copying = _uses_copy(connection)
+    if not (copying or connection.dialect.name == "sqlite"):
+        _clear_weights(periods)
+        cursor = connection.connection.cursor()
+        try:
+            for start in range(0, len(pairs), BATCH):
+                cursor.executemany("UPDATE responses SET weight = ? WHERE id = ?",
+                                   [(w, i) for i, w in pairs[start:start + BATCH]])
+        finally:
+            cursor.close()
         return
-    cursor = connection.connection.cursor()
-    try:
-        sql = "UPDATE responses SET weight = ? WHERE id = ?"
-        for start in range(0, len(pairs), BATCH):
-            cursor.executemany(sql, pairs[start:start + BATCH])
-    finally:
-        cursor.close()
+    if copying:
+        connection.exec_driver_sql("CREATE TEMPORARY TABLE senim_new_weights (id uuid, weight float8)")
+        _copy_rows(connection, "senim_new_weights", ["id", "weight"], pairs)
+    else:
+        connection.exec_driver_sql("CREATE TEMPORARY TABLE senim_new_weights (id TEXT, weight REAL)")
+        cursor = connection.connection.cursor()
+        try:
+            cursor.executemany("INSERT INTO senim_new_weights (id, weight) VALUES (?, ?)", pairs)
+        finally:
+            cursor.close()
+    new = sql_table("senim_new_weights", sql_column("id"))
+    stale = update(Response).where(Response.weight.is_not(None), ~Response.id.in_(select(new.c.id))).values(weight=None)
+    if periods:
+        stale = stale.where(Response.survey_id.in_(select(Survey.id).where(Survey.period.in_(periods))))
+    db.session.execute(stale.execution_options(synchronize_session=False))
+    connection.exec_driver_sql("UPDATE responses SET weight = w.weight FROM senim_new_weights AS w "
+                               "WHERE responses.id = w.id")
+    connection.exec_driver_sql("DROP TABLE senim_new_weights")
 
 
 @contextlib.contextmanager
@@ -188,10 +209,9 @@ def write_results(table: pd.DataFrame, alerts: list[AlertRecord], *, periods: li
     with _write_cache(db.session.connection()):
         db.session.execute(old)
         db.session.execute(old_alerts)
-        _clear_weights(periods)
         rows = _insert_snapshots(table)
         if alerts:
             db.session.execute(insert(Alert), alert_rows(alerts))
-        _store_weights(respondents)
+        _store_weights(respondents, periods)
         db.session.flush()
     return len(rows), int(table["suppressed"].fillna(False).astype(bool).sum())
