@@ -11,7 +11,7 @@ produced and stored itself.
 from __future__ import annotations
 
 import io
-import pickle
+import pickle  # only ToneModel.to_bytes/from_bytes (trusted storage, see from_bytes)  # nosec B403
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -139,7 +139,7 @@ class ToneModel:
         if not data.startswith(_MAGIC):
             raise ValueError("not a stored tone model (unknown format)")
         try:
-            obj = pickle.loads(zlib.decompress(data[len(_MAGIC):]))  # noqa: S301 - our own stored model
+            obj = pickle.loads(zlib.decompress(data[len(_MAGIC):]))  # noqa: S301 - our own stored model  # nosec B301
         except Exception as exc:  # noqa: BLE001 - any failure means a bad blob
             raise ValueError(f"not a stored tone model: {type(exc).__name__}") from None
         if not isinstance(obj, cls) or obj.version != FORMAT_VERSION:

@@ -199,7 +199,8 @@ def validate_submission(spec: SurveySpec, data: SubmissionInput) -> CleanSubmiss
                 errors[question.field_name(ngo)] = "an answer is required"
     if errors:
         raise ValidationError("The submission is not valid", errors)
-    assert region_id is not None
+    if region_id is None:  # never: a missing region is an error above (explicit, as asserts vanish under -O)
+        raise ValidationError("The submission is not valid", {"region": "required"})
     return CleanSubmission(
         submission_id=data.submission_id, language=data.language, region_id=region_id,
         region_code=data.region.strip().upper(), settlement=data.settlement, sex=data.sex,
