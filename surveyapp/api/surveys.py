@@ -105,9 +105,14 @@ def _authenticated() -> bool:
 def _flags(survey_id: int, duration_s: int | None, *, invitation: bool) -> list[str]:
     repeat = False
     if not invitation and not _authenticated():
-        material = "|".join([client_address(), request.headers.get("User-Agent", "")[:300]])
+        # The device mark and the per-address allowance; a missing duration_s is not flagged (it is
+        # the client's own claim, so a script sends any value; the allowance bounds it, docs/security.md).
+        address = client_address()
+        material = "|".join([address, request.headers.get("User-Agent", "")[:300]])
         store = antiabuse.key_store(current_app.config.get("SENIM_REDIS_URL"), current_app.extensions)
-        repeat = antiabuse.repeat_device(store, survey_id, material)
+        per_address = int(current_app.config.get("SENIM_SURVEY_PER_ADDRESS_DAILY", antiabuse.DEFAULT_PER_ADDRESS_DAILY))
+        repeat = antiabuse.check_device(store, survey_id, material=material, address=address,
+                                        per_address_daily=per_address)
     min_seconds = int(current_app.config.get("SENIM_SURVEY_MIN_SECONDS", antiabuse.DEFAULT_MIN_SECONDS))
     return antiabuse.quality_flags(honeypot=False, duration_s=duration_s, min_seconds=min_seconds,
                                    repeat_device=repeat)

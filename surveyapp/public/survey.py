@@ -197,10 +197,13 @@ def _finish(survey: Survey, spec: Any, progress: Progress, ctx: dict[str, Any]) 
     repeat_browser = survey.id in done_surveys()
     repeat_device = False
     if survey.mode == "open":
-        material = "|".join([client_address(), request.headers.get("User-Agent", "")[:300],
+        address = client_address()
+        material = "|".join([address, request.headers.get("User-Agent", "")[:300],
                              request.headers.get("Accept-Language", "")[:100]])
         store = antiabuse.key_store(current_app.config.get("SENIM_REDIS_URL"), current_app.extensions)
-        repeat_device = antiabuse.repeat_device(store, survey.id, material)
+        per_address = int(current_app.config.get("SENIM_SURVEY_PER_ADDRESS_DAILY", antiabuse.DEFAULT_PER_ADDRESS_DAILY))
+        repeat_device = antiabuse.check_device(store, survey.id, material=material, address=address,
+                                               per_address_daily=per_address)
     min_seconds = int(current_app.config.get("SENIM_SURVEY_MIN_SECONDS", antiabuse.DEFAULT_MIN_SECONDS))
     flags = antiabuse.quality_flags(honeypot=progress.honeypot, duration_s=int(duration), min_seconds=min_seconds,
                                     repeat_device=repeat_device, repeat_browser=repeat_browser)

@@ -4,6 +4,12 @@
   agent, accepted languages) under a *daily* random key. The key and the "seen" marks live in
   Redis (``SENIM_REDIS_URL``, with a two-day TTL) or in process memory; they never reach the
   database, and after two days yesterday's hashes cannot be recomputed by anyone.
+- **Address allowance**: a second keyed mark per survey for the client address alone (same daily
+  key, same store, same TTL; never the raw address) counts the anonymous submissions of that
+  address to that survey under the day's key. Beyond ``per_address_daily`` of them (default
+  ``DEFAULT_PER_ADDRESS_DAILY``) every further one is flagged ``duplicate_device`` too, whatever
+  User-Agent or language it claims; a shared address (an office, carrier-grade NAT) loses only
+  the inclusion of its extra answers in published scores, nothing is refused.
 - **Honeypot**: a field hidden from people (CSS and ``aria-hidden``); a bot that fills it gets its
   response stored with the flag ``honeypot`` (so the bot learns nothing).
 - **Minimum completion time**: a response finished faster than ``min_seconds`` is flagged
@@ -24,6 +30,9 @@ from typing import Any, Protocol
 KEY_TTL_S = 2 * 24 * 3600
 #: Default minimum time to complete a survey, in seconds.
 DEFAULT_MIN_SECONDS = 20
+#: Default number of anonymous submissions per client address per survey per daily key that may
+#: go unflagged (app config ``SENIM_SURVEY_PER_ADDRESS_DAILY``); later ones get ``duplicate_device``.
+DEFAULT_PER_ADDRESS_DAILY = 3
 
 
 class KeyStore(Protocol):
@@ -31,6 +40,11 @@ class KeyStore(Protocol):
 
     def mark_seen(self, name: str) -> bool:
         """Record ``name``; True when it had been recorded before (within the TTL)."""
+        ...
+
+    def mark_and_count(self, seen: str, counted: str) -> tuple[bool, int]:
+        """``mark_seen(seen)`` and add one to the counter ``counted`` (created with the TTL), in one
+        store operation; returns (seen before?, the counter's new value)."""
         ...
 
 
@@ -41,12 +55,14 @@ class MemoryKeyStore:
         self._lock = threading.Lock()
         self._keys: dict[dt.date, bytes] = {}
         self._seen: dict[dt.date, set[str]] = {}
+        self._counts: dict[dt.date, dict[str, int]] = {}
 
     def daily_key(self, day: dt.date) -> bytes:
         with self._lock:
             for old in [d for d in self._keys if (day - d).days >= 2]:
                 self._keys.pop(old, None)
                 self._seen.pop(old, None)
+                self._counts.pop(old, None)
             return self._keys.setdefault(day, secrets.token_bytes(32))
 
     def mark_seen(self, name: str) -> bool:
@@ -56,6 +72,16 @@ class MemoryKeyStore:
             before = name in seen or any(name in s for d, s in self._seen.items() if d != today)
             seen.add(name)
             return before
+
+    def mark_and_count(self, seen: str, counted: str) -> tuple[bool, int]:
+        # Counter names carry the day's keyed hash, so a new day's key starts new counters; the
+        # old ones go with their day in ``daily_key`` (no timer, no thread).
+        before = self.mark_seen(seen)
+        today = dt.date.today()
+        with self._lock:
+            counts = self._counts.setdefault(today, {})
+            counts[counted] = value = counts.get(counted, 0) + 1
+        return before, value
 
 
 class RedisKeyStore:
@@ -75,6 +101,14 @@ class RedisKeyStore:
     def mark_seen(self, name: str) -> bool:
         created = self._redis.set(f"senim:seen:{name}", b"1", nx=True, ex=KEY_TTL_S)
         return not created
+
+    def mark_and_count(self, seen: str, counted: str) -> tuple[bool, int]:
+        pipe = self._redis.pipeline(transaction=False)  # one round trip for the three commands
+        pipe.set(f"senim:seen:{seen}", b"1", nx=True, ex=KEY_TTL_S)
+        pipe.incr(f"senim:addr:{counted}")
+        pipe.expire(f"senim:addr:{counted}", KEY_TTL_S)
+        created, value, _ = pipe.execute()
+        return not created, int(value)
 
 
 _stores_lock = threading.Lock()
@@ -99,6 +133,25 @@ def device_hash(store: KeyStore, material: str, *, day: dt.date | None = None) -
 def repeat_device(store: KeyStore, survey_id: int, material: str) -> bool:
     """Record that this device answered ``survey_id``; True if it already had in the last days."""
     return store.mark_seen(f"{survey_id}:{device_hash(store, material)}")
+
+
+def address_hash(store: KeyStore, address: str, *, day: dt.date | None = None) -> str:
+    """Keyed hash (hex) of the client address alone under the day's key (kept apart from device
+    hashes by a prefix)."""
+    return device_hash(store, "address|" + address, day=day)
+
+
+def check_device(store: KeyStore, survey_id: int, *, material: str, address: str,
+                 per_address_daily: int = DEFAULT_PER_ADDRESS_DAILY) -> bool:
+    """Record an anonymous submission to ``survey_id``: the device mark and the address counter,
+    one daily-key read and one store operation. True (flag ``duplicate_device``) when this device
+    description had already answered, or when the address has now sent more than
+    ``per_address_daily`` submissions to this survey under the day's key."""
+    key = store.daily_key(dt.date.today())
+    device = hmac.new(key, material.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    where = hmac.new(key, ("address|" + address).encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    repeat, count = store.mark_and_count(f"{survey_id}:{device}", f"{survey_id}:{where}")
+    return repeat or count > per_address_daily
 
 
 def quality_flags(*, honeypot: bool, duration_s: int | None, min_seconds: int,
