@@ -5,8 +5,9 @@ The scene: honest respondents in KZ-55 rate one NGO; an attacker then fires subm
 5 (trust index 100) from one client address, through the API and through the HTML form, first
 plainly and then with a different spoofed ``X-Forwarded-For`` on every request. The app trusts
 no proxy (``SENIM_TRUSTED_PROXIES`` = 0), so every phase is one client for the limiter and for the
-device check. Optionally a last phase rotates the User-Agent too (what the device check cannot
-see through; see docs/security.md).
+device check. A further phase rotates the User-Agent on every request: a new "device" each time,
+but the same address, so beyond the per-address allowance (``SENIM_SURVEY_PER_ADDRESS_DAILY``,
+3) every submission is flagged (docs/security.md).
 """
 from __future__ import annotations
 
@@ -103,20 +104,27 @@ def api_phase(app: Flask, scene: Scene, name: str, address: str, count: int, *, 
         if rotate_xff:
             headers["X-Forwarded-For"] = spoofed(i)
         if rotate_ua:
-            headers["User-Agent"] = f"Mozilla/5.0 (Stuffer {i})"
+            headers["User-Agent"] = f"Mozilla/5.0 (Stuffer; {name} {i})"
         body = response_body(scene.survey, ngos=[scene.ngo.id], region=REGION, trust=5)
         _count(phase, client.post(url, json=body, headers=headers))
     return phase
 
 
-def form_phase(app: Flask, scene: Scene, name: str, address: str, count: int, *, rotate_xff: bool = False) -> Phase:
+def form_phase(app: Flask, scene: Scene, name: str, address: str, count: int, *, rotate_xff: bool = False,
+               rotate_ua: bool = False) -> Phase:
     """Walk the HTML form and submit until refused, then ``count`` more bare POSTs of the final page
-    (what a script does once it has one filled session)."""
+    (what a script does once it has one filled session). ``rotate_ua``: every walk with a new
+    User-Agent and Accept-Language and without the cookies of the previous one."""
     phase = Phase(name)
     client = _client(app, address)
     counter = itertools.count()
     while True:
-        headers = {"X-Forwarded-For": spoofed(next(counter))} if rotate_xff else {}
+        n = next(counter)
+        headers = {"X-Forwarded-For": spoofed(n)} if rotate_xff else {}
+        if rotate_ua:
+            client = _client(app, address)
+            headers["User-Agent"] = f"Mozilla/5.0 (Stuffer; {name} {n})"
+            headers["Accept-Language"] = f"ru;q=0.{n % 9 + 1}"
         walker = FormWalker(client, scene.survey.id)
         final = walker.complete(scene.ids, region=REGION, **headers)
         _count(phase, final)
