@@ -10,8 +10,10 @@ dropped). The limiter is on with the shipped limits. Phases, each from its own c
 2. API, a different spoofed X-Forwarded-For on every request.
 3. Form, one client: walk the HTML form until refused, then bare POSTs of the final page (N in all).
 4. Form, spoofed X-Forwarded-For on every request.
-5. (unless --no-rotate-ua) API with a different User-Agent on every request: the case the device
-   check cannot see through (docs/security.md, "What the bound does not cover").
+5. (unless --no-rotate-ua) API with a different User-Agent on every request: a new "device" each
+   time, caught by the per-address allowance (``SENIM_SURVEY_PER_ADDRESS_DAILY``, 3): only the
+   first 3 are unflagged (docs/security.md, section 4).
+6. (unless --no-rotate-ua) Form with a new User-Agent, Accept-Language and cookie jar on every walk.
 
 Prints per phase: sent, accepted, 429 (all with Retry-After?), other statuses; the stored attack
 responses by flag set; the published trust index of the NGO (regional and national) before and
@@ -61,7 +63,11 @@ def main() -> int:
 
 
 def run(app, stuffing, args) -> None:  # type: ignore[no-untyped-def]
+    from surveyapp.services.antiabuse import DEFAULT_PER_ADDRESS_DAILY
+
     scene = stuffing.seed(app)
+    allowance = app.config.get("SENIM_SURVEY_PER_ADDRESS_DAILY", DEFAULT_PER_ADDRESS_DAILY)
+    print(f"per-address allowance: {allowance} anonymous submissions per address per survey per day")
     before = stuffing.published(scene)
     print(f"honest respondents: {len(stuffing.HONEST)} in {stuffing.REGION}; "
           f"trust index before: regional {before['regional'][0]:.2f} (n={before['regional'][1]}), "
@@ -75,6 +81,7 @@ def run(app, stuffing, args) -> None:  # type: ignore[no-untyped-def]
     ]
     if not args.no_rotate_ua:
         phases.append(stuffing.api_phase(app, scene, "api, rotating UA", "127.0.0.14", args.api, rotate_ua=True))
+        phases.append(stuffing.form_phase(app, scene, "form, rotating UA", "127.0.0.15", args.form, rotate_ua=True))
     cpu = time.process_time() - started
     print(f"{'phase':<20} {'sent':>5} {'accepted':>8} {'429':>5} {'no Retry-After':>15}  other")
     for p in phases:
