@@ -85,6 +85,30 @@ def test_cell_of_nine_is_suppressed_and_not_derivable_ten_is_published(db, regio
     assert not cell.suppressed and cell.n == 10 and cell.estimate == pytest.approx(100)
 
 
+def test_shrunk_row_is_withheld_with_its_direct_cell(db, regions):
+    """A region complementarily suppressed (n = 12) must not reappear through its shrunk estimate,
+    which is a known blend of the direct value and the published national one."""
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-62"].id, ngo, [5] * 9)
+    add_respondents(battery, regions["KZ-75"].id, ngo, [2, 3] * 6)
+    add_respondents(battery, regions["KZ-71"].id, ngo, [4, 3, 2] * 12)
+    add_respondents(battery, regions["KZ-55"].id, ngo, [1, 4] * 20)
+    compute_scores()
+    db.session.commit()
+    rows = db.session.scalars(select(ScoreSnapshot).where(ScoreSnapshot.ngo_id == ngo.id)).all()
+    direct = {(r.metric, r.segment, r.region_id, r.period): r for r in rows if r.method == "direct"}
+    complementary = [r for r in direct.values() if r.suppressed and r.n is not None and r.n >= 10
+                     and r.region_id is not None]
+    assert complementary  # the scenario has a withheld cell of 10 or more
+    shrunk = [r for r in rows if r.method == "shrunk"]
+    assert any(not r.suppressed for r in shrunk)  # shrinkage ran and publishes other regions
+    for row in shrunk:
+        twin = direct[(row.metric, row.segment, row.region_id, row.period)]
+        if twin.suppressed:
+            assert row.suppressed and row.estimate is None and row.ci_low is None, row.metric
+
+
 def test_flagged_responses_are_excluded(db, regions):
     ngo = make_ngo()
     battery = make_battery(ngos=[ngo])

@@ -109,13 +109,23 @@ def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     verdict = suppress(keys, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
                        totals={"region_id": None, "segment": "all"}, min_n=min_n, values=())
     out = table.reset_index(drop=True).copy()
-    hidden = verdict["suppressed"].to_numpy()
+    hidden = verdict["suppressed"].to_numpy().copy()
+    reason = verdict["suppression"].to_numpy().copy()
+    # A shrunk row is a known blend of its direct cell and the published national one, so it is
+    # withheld whenever that direct cell is (shrunk lines have no totals of their own to protect them).
+    cell = ["metric", "segment", "ngo_key", "region_id", "period"]
+    direct = (keys["method"] == "direct").to_numpy()
+    withheld = keys.loc[direct & hidden, cell].drop_duplicates().assign(_withheld=True)
+    follow = keys[cell].merge(withheld, on=cell, how="left")["_withheld"].eq(True).to_numpy()
+    follow = follow & (keys["method"] == "shrunk").to_numpy() & ~hidden
+    hidden[follow] = True
+    reason[follow] = "complementary"
     for column in ("estimate", "se", "ci_low", "ci_high"):
         if column in out:
             out[column] = out[column].where(~hidden)
     out["n"] = out["n"].to_numpy()
     out["suppressed"] = hidden
-    out["suppression"] = verdict["suppression"].to_numpy()
+    out["suppression"] = reason
     return out
 
 
