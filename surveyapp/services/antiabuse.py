@@ -4,12 +4,13 @@
   agent, accepted languages) under a *daily* random key. The key and the "seen" marks live in
   Redis (``SENIM_REDIS_URL``, with a two-day TTL) or in process memory; they never reach the
   database, and after two days yesterday's hashes cannot be recomputed by anyone.
-- **Address allowance**: a second keyed mark per survey for the client address alone (same daily
-  key, same store, same TTL; never the raw address) counts the anonymous submissions of that
-  address to that survey under the day's key. Beyond ``per_address_daily`` of them (default
-  ``DEFAULT_PER_ADDRESS_DAILY``) every further one is flagged ``duplicate_device`` too, whatever
-  User-Agent or language it claims; a shared address (an office, carrier-grade NAT) loses only
-  the inclusion of its extra answers in published scores, nothing is refused.
+- **Address allowance**: a second keyed mark per survey for the client address alone (an IPv6
+  address counts as its /64) under the same daily key, in the same store with the same TTL,
+  never the raw address, counts the anonymous submissions of that address to that survey.
+  Beyond ``per_address_daily`` of them (default ``DEFAULT_PER_ADDRESS_DAILY``) every further one
+  is flagged ``duplicate_device`` too, whatever User-Agent or language it claims; a shared
+  address (an office, carrier-grade NAT) loses only the inclusion of its extra answers in
+  published scores, nothing is refused.
 - **Honeypot**: a field hidden from people (CSS and ``aria-hidden``); a bot that fills it gets its
   response stored with the flag ``honeypot`` (so the bot learns nothing).
 - **Minimum completion time**: a response finished faster than ``min_seconds`` is flagged
@@ -21,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 from collections.abc import MutableMapping
@@ -135,10 +137,24 @@ def repeat_device(store: KeyStore, survey_id: int, material: str) -> bool:
     return store.mark_seen(f"{survey_id}:{device_hash(store, material)}")
 
 
+def address_group(address: str) -> str:
+    """What the per-address allowance counts: the address itself, or for IPv6 its /64 network (one
+    subscriber line or phone gets a whole /64 and can pick any address in it)."""
+    if ":" not in address:
+        return address
+    try:
+        ip = ipaddress.IPv6Address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if ip.ipv4_mapped is not None:  # ::ffff:a.b.c.d is the IPv4 address a.b.c.d
+        return str(ip.ipv4_mapped)
+    return str(ipaddress.IPv6Network((ip, 64), strict=False))
+
+
 def address_hash(store: KeyStore, address: str, *, day: dt.date | None = None) -> str:
-    """Keyed hash (hex) of the client address alone under the day's key (kept apart from device
-    hashes by a prefix)."""
-    return device_hash(store, "address|" + address, day=day)
+    """Keyed hash (hex) of the client address alone (``address_group``) under the day's key, kept
+    apart from device hashes by a prefix."""
+    return device_hash(store, "address|" + address_group(address), day=day)
 
 
 def check_device(store: KeyStore, survey_id: int, *, material: str, address: str,
@@ -149,7 +165,8 @@ def check_device(store: KeyStore, survey_id: int, *, material: str, address: str
     ``per_address_daily`` submissions to this survey under the day's key."""
     key = store.daily_key(dt.date.today())
     device = hmac.new(key, material.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
-    where = hmac.new(key, ("address|" + address).encode("utf-8", "replace"), hashlib.sha256).hexdigest()
+    group = "address|" + address_group(address)
+    where = hmac.new(key, group.encode("utf-8", "replace"), hashlib.sha256).hexdigest()
     repeat, count = store.mark_and_count(f"{survey_id}:{device}", f"{survey_id}:{where}")
     return repeat or count > per_address_daily
 

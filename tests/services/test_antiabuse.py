@@ -12,6 +12,7 @@ from surveyapp.config import ConfigError, from_environment
 from surveyapp.services.antiabuse import (
     DEFAULT_PER_ADDRESS_DAILY,
     MemoryKeyStore,
+    address_group,
     address_hash,
     check_device,
     device_hash,
@@ -85,3 +86,14 @@ def test_the_memory_store_is_kept_between_requests():
     cache: dict[str, object] = {}
     assert isinstance(key_store(None, cache), MemoryKeyStore)
     assert key_store(None, cache) is key_store(None, cache)
+
+
+def test_an_ipv6_client_counts_as_its_slash_64():
+    assert address_group("10.0.0.1") == "10.0.0.1"
+    assert address_group("::ffff:10.0.0.1") == "10.0.0.1"  # IPv4-mapped: the IPv4 address
+    assert address_group("2001:db8:1:2:3:4:5:6") == address_group("2001:DB8:1:2::ffff") == "2001:db8:1:2::/64"
+    assert address_group("2001:db8:1:3::1") != address_group("2001:db8:1:2::1")
+    assert address_group("not-an-address:") == "not-an-address:"
+    store = MemoryKeyStore()
+    outcomes = [_flagged(store, 7, f"2001:db8:1:2::{i:x}", "same UA") for i in range(1, 6)]
+    assert outcomes == [False, False, False, True, True]  # a new address in the /64 each time
