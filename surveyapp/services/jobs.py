@@ -20,7 +20,7 @@ from flask import Flask, current_app, has_app_context
 
 from models import Setting, User, db
 
-from ..database import begin_write
+from ..database import write_transaction
 from .errors import NotFoundError
 
 log = logging.getLogger("senim.jobs")
@@ -63,11 +63,13 @@ def get_job(job_id: str, user: User) -> dict[str, Any]:
 
 
 def _update(job_id: str, **changes: Any) -> None:
-    begin_write(db.session)  # SQLite: a read-then-write transaction beside live writers fails at once
-    row = db.session.get(Setting, PREFIX + job_id)
-    if row is not None:
-        row.value = {**row.value, **changes}
-    db.session.commit()
+    # SQLite: a read-then-write transaction beside live writers fails at once, so the read is made
+    # as the writer, in a short write transaction that queues with the survey API's
+    with write_transaction(db.session):
+        row = db.session.get(Setting, PREFIX + job_id)
+        if row is not None:
+            row.value = {**row.value, **changes}
+        db.session.commit()
 
 
 def dispatch(job_id: str, kind: str, *args: Any) -> str:

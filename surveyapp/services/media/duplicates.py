@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis.text import DuplicateIndex, Fingerprint, fingerprint, normalise_url
 from analysis.text.dedup import WINDOW_DAYS
@@ -33,18 +34,38 @@ class BatchDuplicates:
     def __init__(self, dates: list[dt.date]) -> None:
         self.index = DuplicateIndex()
         self.groups: dict[int, int] = {}
+        self.window: tuple[dt.date, dt.date] | None = None
+        #: the highest article id read so far (refresh reads the ones above it)
+        self.seen = 0
         if not dates:
             return
-        lo = min(dates) - dt.timedelta(days=WINDOW_DAYS)
-        hi = max(dates) + dt.timedelta(days=WINDOW_DAYS)
+        self.window = (min(dates) - dt.timedelta(days=WINDOW_DAYS), max(dates) + dt.timedelta(days=WINDOW_DAYS))
+        self.seen = db.session.scalar(select(func.max(Article.id))) or 0
+        self._read(Article.id <= self.seen)
+
+    def _read(self, *where: Any) -> None:
+        assert self.window is not None
         rows = db.session.execute(
             select(Article.id, Article.body, Article.url, Article.published_on, Article.duplicate_group_id)
-            .where(Article.published_on.between(lo, hi)).order_by(Article.id)
+            .where(Article.published_on.between(*self.window), *where).order_by(Article.id)
         ).yield_per(500)
         for article_id, body, url, published, group in rows:
             group = group or article_id
             self.groups[article_id] = group
             self.index.add(fingerprint(article_id, body, url=url, published=published, group_id=group))
+
+    def refresh(self) -> None:
+        """Index the articles in the window that others stored since the index was read (a
+        concurrent upload), so near-duplicates across uploads are still found. Reads only."""
+        if self.window is None:
+            return
+        new = list(db.session.scalars(select(Article.id).where(Article.id > self.seen)))
+        if not new:
+            return
+        self.seen = max(new)
+        others = [i for i in new if i not in self.groups]
+        for start in range(0, len(others), 500):
+            self._read(Article.id.in_(others[start:start + 500]))
 
     def group_of(self, fp: Fingerprint, article_id: int, known_group: int | None = None) -> tuple[int | None, int | None]:
         """(group id, id of the article it duplicates) for a stored article with fingerprint ``fp``;

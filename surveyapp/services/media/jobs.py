@@ -1,18 +1,20 @@
 """The background form of a bulk upload: parse the file, then ingest it in chunks of
-:data:`CHUNK` items, committing each chunk and recording progress on the job."""
+:data:`CHUNK` items (``chunks.ingest_in_chunks``), committing each chunk and recording progress on
+the job."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from models import User, db
 
-from ...database import begin_write
 from ..errors import NotFoundError
-from .ingest import BatchState, IngestReport, ingest_articles
-from .items import ArticleInput, ItemError, clean_item
-from .parsing import ItemParseError, parse_upload
+from .chunks import CHUNK, ingest_in_chunks
+from .ingest import IngestReport
+from .parsing import parse_upload
 
-CHUNK = 200
+__all__ = ["CHUNK", "KEEP_RESULTS", "import_file_job", "summarise"]
+
 #: At most this many per-item results are kept on the job (rejected and duplicate ones first).
 KEEP_RESULTS = 2000
 
@@ -30,34 +32,16 @@ def summarise(report: IngestReport, *, limit: int = KEEP_RESULTS) -> dict[str, A
 
 def import_file_job(job_id: str, progress: Callable[[int, int, str], None], data: bytes, filename: str | None,
                     user_id: int, fmt: str | None = None) -> dict[str, Any]:
-    """Parse and ingest an uploaded file for the user ``user_id``; commits per chunk. Raises
+    """Parse and ingest an uploaded file for the user ``user_id``; commits per chunk of
+    :data:`CHUNK` items, analysing each with no write transaction open (see ``chunks``). Raises
     DomainError for an unreadable file (the job then fails with that message)."""
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFoundError("The uploading user no longer exists")
-    db.session.rollback()  # end the read: every write below takes SQLite's write lock first (begin_write)
+    db.session.rollback()  # end the read: parsing takes a while
     parsed = parse_upload(data, filename, fmt)
     total = len(parsed.items)
     progress(0, total, parsed.format)
-    dates = []
-    for _ref, raw in parsed.items:
-        if isinstance(raw, ItemParseError):
-            continue
-        try:
-            item = clean_item(raw)
-        except ItemError:
-            continue
-        if isinstance(item, ArticleInput):
-            dates.append(item.published)
-    begin_write(db.session)  # the duplicate index is read in the first chunk's write transaction
-    state = BatchState(dates)
-    report = IngestReport()
-    for start in range(0, total, CHUNK):
-        begin_write(db.session)
-        part = ingest_articles(parsed.items[start:start + CHUNK], uploader=user, source=f"web:{parsed.format}",
-                               state=state)
-        for item in part.items:
-            report.add(item)
-        db.session.commit()
-        progress(min(start + CHUNK, total), total, parsed.format)
+    report = ingest_in_chunks(parsed.items, uploader=user, source=f"web:{parsed.format}", chunk=CHUNK,
+                              progress=lambda done, total: progress(done, total, parsed.format))
     return summarise(report)
