@@ -16,9 +16,11 @@ from werkzeug.wrappers import Response
 from models import Article, db
 
 from ..auth.loading import roles_required
+from ..database import own_write_transaction, write_transaction
 from ..services import jobs
 from ..services.errors import DomainError, NotFoundError
 from ..services.media import MAX_UPLOAD_BYTES, ingest_articles, parse_upload
+from ..services.media.chunks import ingest_in_chunks
 from ..services.media.jobs import summarise
 from ..services.media.review import get_article_for, visible_articles
 from . import bp
@@ -71,6 +73,7 @@ def upload() -> Response | tuple[str, int]:
 
 
 @bp.post("/upload-file")
+@own_write_transaction  # SQLite: no write lock while the (up to 50 MB) form is read and parsed
 @roles_required("monitor", "admin")
 def upload_file() -> Response | tuple[str, int]:
     file_form = UploadForm()
@@ -84,20 +87,22 @@ def upload_file() -> Response | tuple[str, int]:
             parsed = parse_upload(data, filename)
             if len(parsed.items) > INLINE_ITEMS:
                 return _start_job(data, filename)
-            report = ingest_articles(parsed.items, uploader=current_user, source=f"web:{parsed.format}")
+            # analysed with no write transaction open, then stored and committed in one short one
+            report = ingest_in_chunks(parsed.items, uploader=current_user, source=f"web:{parsed.format}",
+                                      chunk=INLINE_ITEMS)
         except DomainError as exc:
             db.session.rollback()
             file_form.file.errors = [*file_form.file.errors, exc.message]
         else:
-            db.session.commit()
             return render_template("monitor/report.html", job=None, report=summarise(report)), 200
     return render_template("monitor/upload.html", form=ArticleForm(formdata=None), file_form=file_form,
                            limit_mb=MAX_UPLOAD_BYTES // (1024 * 1024)), 422
 
 
 def _start_job(data: bytes, filename: str) -> Response:
-    job_id = jobs.create_job("articles.import", current_user, meta={"bytes": len(data)})
-    db.session.commit()
+    with write_transaction(db.session):
+        job_id = jobs.create_job("articles.import", current_user, meta={"bytes": len(data)})
+        db.session.commit()
     jobs.dispatch(job_id, "articles.import", data, filename, current_user.id)
     return redirect(url_for("monitor.upload_status", job_id=job_id))
 
