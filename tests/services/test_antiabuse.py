@@ -97,3 +97,12 @@ def test_an_ipv6_client_counts_as_its_slash_64():
     store = MemoryKeyStore()
     outcomes = [_flagged(store, 7, f"2001:db8:1:2::{i:x}", "same UA") for i in range(1, 6)]
     assert outcomes == [False, False, False, True, True]  # a new address in the /64 each time
+
+
+def test_the_app_reads_the_allowance_from_the_environment(tmp_path):
+    from surveyapp import create_app
+
+    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'a.db'}", "SECRET_KEY": "k" * 40}
+    app = create_app(config, environ={"SENIM_SURVEY_PER_ADDRESS_DAILY": "5"})
+    assert app.config["SENIM_SURVEY_PER_ADDRESS_DAILY"] == 5
+    assert "SENIM_SURVEY_PER_ADDRESS_DAILY" not in create_app(config, environ={}).config  # the default: 3
