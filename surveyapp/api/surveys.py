@@ -1,8 +1,9 @@
 """``/surveys``: open surveys, a survey's definition, and submitting a response.
 
 Ballot stuffing through the API: submissions are rate-limited per client address
-(``SENIM_API_SUBMIT_LIMIT``); anonymous callers also get the daily keyed device check
-(``duplicate_device`` flag) — authenticated callers (field partners with a bearer token, who submit
+(``SENIM_API_SUBMIT_LIMIT``); anonymous callers also get the daily keyed device check and the
+per-address daily allowance (``SENIM_SURVEY_PER_ADDRESS_DAILY``; both flag ``duplicate_device``) —
+authenticated callers (field partners with a bearer token, who submit
 many interviews from one device) do not.
 """
 from __future__ import annotations
@@ -32,7 +33,7 @@ DEFAULT_SUBMIT_LIMIT = "60 per minute;1000 per hour"
 
 
 def _lang() -> str | None:
-    lang = request.args.get("lang")
+    lang = request.args.get("lang") or None  # an empty value means "not given", as the API document says
     if lang is not None and lang not in ("kk", "ru", "en"):
         raise ApiError(422, "Unknown language", {"lang": "must be kk, ru or en"})
     return lang

@@ -37,6 +37,7 @@ def test_lists_only_open_surveys(client, db, setup):
     assert data["total"] == 1 and [s["id"] for s in data["items"]] == [setup["id"]]
     assert data["items"][0]["title"] == "Опрос о доверии к НКО"
     assert client.get("/api/v1/surveys?lang=xx").status_code == 422
+    assert client.get("/api/v1/surveys?lang=").status_code == 200  # empty means "not given"
 
 
 def test_definition_has_everything_a_client_needs(client, db, setup):
