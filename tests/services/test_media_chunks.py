@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from models import Article, db
+from models import Article, AuditLog, db
+from surveyapp.services.media import chunks
 from surveyapp.services.media import ingest as ingest_module
 from surveyapp.services.media import jobs as media_jobs
 from surveyapp.services.media.chunks import ingest_in_chunks
@@ -88,7 +89,8 @@ def test_another_connection_can_write_while_a_chunk_is_analysed(tmp_path, monkey
         db.engine.dispose()
 
 
-def test_chunks_commit_one_by_one_with_a_per_item_report(db, regions):
+def test_chunks_commit_one_by_one_with_a_per_item_report(db, regions, monkeypatch):
+    monkeypatch.setattr(chunks, "WRITE_BATCH", 2)  # a chunk of 3 is stored in two write transactions
     media_ngos()
     user = make_user("monitor")
     items = [("row 1", _item(1)), ("row 2", _item(2)), ("row 3", {"title": "x", "text": "", "published": "2026-04-10"}),
@@ -110,6 +112,11 @@ def test_chunks_commit_one_by_one_with_a_per_item_report(db, regions):
     copy = db.session.get(Article, by_ref["row 6"].id)
     assert copy.duplicate_group_id == by_ref["row 2"].id and copy.status == "duplicate"
     assert by_ref["row 1"].mentions and by_ref["row 3"].field == "text"
+    audits = db.session.scalars(select(AuditLog).where(AuditLog.action == "article.upload").order_by(AuditLog.id)).all()
+    assert [a.detail["counts"] for a in audits] == [  # one audit row per chunk, whatever its write batches
+        {"accepted": 2, "duplicate": 0, "rejected": 1}, {"accepted": 1, "duplicate": 2, "rejected": 0},
+        {"accepted": 1, "duplicate": 0, "rejected": 0}]
+    assert audits[1].detail["article_ids"] == [by_ref["row 4"].id, by_ref["row 6"].id]
 
 
 def test_a_copy_stored_by_a_concurrent_upload_while_analysing_is_a_duplicate(db, regions, monkeypatch):

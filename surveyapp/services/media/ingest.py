@@ -201,28 +201,34 @@ def prepare_articles(items: Iterable[tuple[str, Any]], *, tools: Analysers, toda
 
 
 def store_articles(prepared: list[PreparedItem], *, uploader: User, source: str, state: BatchState,
-                   tools: Analysers) -> IngestReport:
+                   tools: Analysers, audit: AuditLog | None = None) -> IngestReport:
     """Store prepared items (SAVEPOINT each) and one ``article.upload`` audit row; flushes.
 
     Run it in the write transaction (``database.write_transaction`` on SQLite): the exact-copy and
     same-content checks are made again here, so a copy stored since :func:`prepare_articles` ran is
     reported ``duplicate``. On PostgreSQL a transaction-level advisory lock makes concurrent
-    uploads take turns from here to their commit. Raises nothing for bad items.
+    uploads take turns from here to their commit. ``audit``: an audit row written by an earlier
+    call for the same upload, whose counts and article ids are extended instead of writing a new
+    one. Raises nothing for bad items.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPLOAD_LOCK_KEY})
-    # The audit row goes first: its INSERT opens the transaction the per-item SAVEPOINTs nest in.
-    audit = AuditLog(user_id=uploader.id, action="article.upload", object_type="article", detail={"source": source})
-    db.session.add(audit)
-    db.session.flush()
+    if audit is None:
+        # The audit row goes first: its INSERT opens the transaction the per-item SAVEPOINTs nest in.
+        audit = AuditLog(user_id=uploader.id, action="article.upload", object_type="article",
+                         detail={"source": source})
+        db.session.add(audit)
+        db.session.flush()
+    earlier = dict(audit.detail or {})
     report = IngestReport(audit_id=audit.id)
     for p in prepared:
         if isinstance(p.item, ItemError):
             report.add(ItemResult(p.ref, "rejected", p.item.reason, field=p.item.field))
         else:
             report.add(_store_one(p, p.item, uploader, tools, state))
-    audit.detail = {"source": source, "counts": dict(report.counts),
-                    "article_ids": [r.id for r in report.items if r.stored][:10_000]}
+    counts = {k: v + earlier.get("counts", {}).get(k, 0) for k, v in report.counts.items()}
+    ids = earlier.get("article_ids", []) + [r.id for r in report.items if r.stored]
+    audit.detail = {"source": source, "counts": counts, "article_ids": ids[:10_000]}
     db.session.flush()
     return report
 
