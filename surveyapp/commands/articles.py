@@ -64,7 +64,7 @@ def report_lines(report: IngestReport) -> list[str]:
 def import_command(file: Path, monitor: str, fmt: str | None, as_json: bool) -> None:
     """Import articles from FILE (CSV, JSON Lines, JSON or RSS/Atom) as uploaded by --monitor.
 
-    Shows progress on standard error and prints a per-item report. Commits every 200 articles, so
+    Shows progress on standard error and prints a per-item report. Commits as it goes, so
     an interrupted import keeps the chunks already reported as done. Exits 0 when the file was
     read, even if items were rejected; non-zero with a one-line reason when it cannot be read.
     """

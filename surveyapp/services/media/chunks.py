@@ -42,8 +42,9 @@ def _dates(items: list[tuple[str, Any]]) -> list[Any]:
 
 def ingest_in_chunks(items: list[tuple[str, Any]], *, uploader: User, source: str, chunk: int = CHUNK,
                      progress: Callable[[int, int], None] | None = None) -> IngestReport:
-    """Ingest ``items`` like :func:`~.ingest.ingest_articles`, COMMITTING after every ``chunk`` items
-    (an edge, like a job or a CLI command: a failure loses only the chunk in progress).
+    """Ingest ``items`` like :func:`~.ingest.ingest_articles`, analysing ``chunk`` items at a time and
+    COMMITTING every :data:`WRITE_BATCH` stored items (an edge, like a job or a CLI command: a
+    failure loses only the batch in progress).
 
     Returns the per-item report of all chunks in upload order (``audit_id``: the last chunk's
     audit row; each chunk writes one). Duplicates are found across chunks (one index for the whole
