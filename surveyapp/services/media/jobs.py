@@ -3,6 +3,8 @@
 the job."""
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -30,11 +32,28 @@ def summarise(report: IngestReport, *, limit: int = KEEP_RESULTS) -> dict[str, A
             "truncated": len(kept) < len(report.items)}
 
 
+#: Nice value added to the thread running an import: hours of CPU must not starve the web workers
+#: (or, in thread mode, the request threads of the same worker) on a small shared machine.
+NICE = 10
+
+
+def _yield_cpu() -> None:
+    """Lower the scheduling priority of the calling thread (Linux: nice values are per thread, so
+    request threads of a web worker running the job in a thread keep theirs). Elsewhere nothing."""
+    if sys.platform != "linux":
+        return
+    try:
+        os.nice(NICE)
+    except OSError:
+        pass
+
+
 def import_file_job(job_id: str, progress: Callable[[int, int, str], None], data: bytes, filename: str | None,
                     user_id: int, fmt: str | None = None) -> dict[str, Any]:
     """Parse and ingest an uploaded file for the user ``user_id``; commits per chunk of
     :data:`CHUNK` items, analysing each with no write transaction open (see ``chunks``). Raises
     DomainError for an unreadable file (the job then fails with that message)."""
+    _yield_cpu()
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise NotFoundError("The uploading user no longer exists")
