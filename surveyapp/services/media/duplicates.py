@@ -44,7 +44,8 @@ class BatchDuplicates:
         self._read(Article.id <= self.seen)
 
     def _read(self, *where: Any) -> None:
-        assert self.window is not None
+        if self.window is None:  # no dated articles in the batch: nothing to compare against
+            return
         rows = db.session.execute(
             select(Article.id, Article.body, Article.url, Article.published_on, Article.duplicate_group_id)
             .where(Article.published_on.between(*self.window), *where).order_by(Article.id)
