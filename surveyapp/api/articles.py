@@ -17,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from models import db
 
+from ..database import own_write_transaction, write_transaction
 from ..services.media import article_result, ingest_articles
+from ..services.media.chunks import ingest_in_chunks
 from ..services.media.review import get_article_for
 from . import bp
 from .jsonbody import ApiError
@@ -137,16 +139,21 @@ def _body() -> tuple[list[Any], bool]:
                       400: ("Unreadable body", ErrorOut), 401: ("No or bad token", ErrorOut),
                       403: ("Not a monitor", ErrorOut), 413: ("Too large", ErrorOut),
                       415: ("Not JSON", ErrorOut), 422: ("A single article that was rejected", ErrorOut)})
+@own_write_transaction  # SQLite: a list is analysed with no write lock held, then stored in short batches
 def upload_articles() -> tuple[Response, int]:
     _require_monitor()
     raw, single = _body()
-    report = ingest_articles([(f"item {i}", item) for i, item in enumerate(raw, start=1)], uploader=current_user,
-                             source="api")
-    if single and report.items[0].status == "rejected":
-        db.session.rollback()
-        item = report.items[0]
-        raise ApiError(422, item.reason, {item.field or "body": item.reason})
-    db.session.commit()
+    items = [(f"item {i}", item) for i, item in enumerate(raw, start=1)]
+    if single:
+        with write_transaction(db.session):
+            report = ingest_articles(items, uploader=current_user, source="api")
+            if report.items[0].status == "rejected":
+                db.session.rollback()
+                item = report.items[0]
+                raise ApiError(422, item.reason, {item.field or "body": item.reason})
+            db.session.commit()
+    else:  # commits as it goes: a failure keeps the items already reported stored
+        report = ingest_in_chunks(items, uploader=current_user, source="api", chunk=MAX_ITEMS)
     stored = any(r.stored for r in report.items)
     body = {"items": [r.as_dict() for r in report.items], "total": len(report.items), "counts": report.counts}
     return jsonify(body), 201 if stored else 200

@@ -63,3 +63,44 @@ def test_file_upload_leaves_the_write_lock_free_while_parsing_and_analysing(tmp_
         assert db.session.scalar(select(func.count()).select_from(Article)) == 3
         db.session.remove()
         db.engine.dispose()
+
+
+def test_api_list_upload_leaves_the_write_lock_free_while_analysing(tmp_path, monkeypatch):
+    import json
+
+    from surveyapp.services.users import issue_token
+    from tests.conftest import make_test_app
+    from tests.media_helpers import ru_item
+
+    database = tmp_path / "api-upload.db"
+    app = make_test_app(f"sqlite:///{database}", tmp_path)
+    free: list[bool] = []
+    analyse = ingest_module._analyse
+
+    def analyse_checked(item, tools):
+        conn = sqlite3.connect(database, isolation_level=None, timeout=0.2)
+        try:
+            conn.execute("BEGIN IMMEDIATE")  # "database is locked" if the request holds the write lock
+            conn.execute("ROLLBACK")
+            free.append(True)
+        finally:
+            conn.close()
+        return analyse(item, tools)
+
+    monkeypatch.setattr(ingest_module, "_analyse", analyse_checked)
+    with app.app_context():
+        db.create_all()
+        media_ngos()
+        user = make_user("monitor")
+        token = issue_token(user.email)
+        db.session.commit()
+        body = [ru_item(), ru_item(url="https://x.example/2", title="Другая", text="Совсем другая заметка.")]
+        res = app.test_client().post("/api/v1/articles", data=json.dumps(body), content_type="application/json",
+                                     headers={"Authorization": f"Bearer {token}"})
+        assert res.status_code == 201, res.get_data(as_text=True)[:2000]
+        assert [i["status"] for i in res.json["items"]] == ["accepted", "accepted"]
+        assert free == [True, True]
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(Article)) == 2
+        db.session.remove()
+        db.engine.dispose()
