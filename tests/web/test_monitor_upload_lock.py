@@ -16,30 +16,33 @@ from tests.helpers import csrf_token_from
 from tests.media_helpers import RU_TEXT, media_ngos
 
 
+def another_writer_gets_the_lock(database) -> bool:
+    """True when a second connection can take SQLite's write lock now (it waits at most 0.2 s)."""
+    conn = sqlite3.connect(database, isolation_level=None, timeout=0.2)
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # "database is locked" after 0.2 s if the request holds the lock
+        conn.execute("ROLLBACK")
+        return True
+    finally:
+        conn.close()
+
+
 def test_file_upload_leaves_the_write_lock_free_while_parsing_and_analysing(tmp_path, monkeypatch):
     from tests.conftest import make_test_app
 
     database = tmp_path / "upload.db"
     app = make_test_app(f"sqlite:///{database}", tmp_path)
     free_at: list[str] = []
-
-    def another_writer_gets_the_lock(step: str) -> None:
-        conn = sqlite3.connect(database, isolation_level=None, timeout=0.2)
-        try:
-            conn.execute("BEGIN IMMEDIATE")  # "database is locked" after 0.2 s if the request holds the lock
-            conn.execute("ROLLBACK")
-            free_at.append(step)
-        finally:
-            conn.close()
-
     parse, analyse = views.parse_upload, ingest_module._analyse
 
     def parse_checked(*args, **kwargs):
-        another_writer_gets_the_lock("parse")
+        if another_writer_gets_the_lock(database):
+            free_at.append("parse")
         return parse(*args, **kwargs)
 
     def analyse_checked(item, tools):
-        another_writer_gets_the_lock("analyse")
+        if another_writer_gets_the_lock(database):
+            free_at.append("analyse")
         return analyse(item, tools)
 
     monkeypatch.setattr(views, "parse_upload", parse_checked)
@@ -78,13 +81,7 @@ def test_api_list_upload_leaves_the_write_lock_free_while_analysing(tmp_path, mo
     analyse = ingest_module._analyse
 
     def analyse_checked(item, tools):
-        conn = sqlite3.connect(database, isolation_level=None, timeout=0.2)
-        try:
-            conn.execute("BEGIN IMMEDIATE")  # "database is locked" if the request holds the write lock
-            conn.execute("ROLLBACK")
-            free.append(True)
-        finally:
-            conn.close()
+        free.append(another_writer_gets_the_lock(database))
         return analyse(item, tools)
 
     monkeypatch.setattr(ingest_module, "_analyse", analyse_checked)
