@@ -8,6 +8,7 @@ from typing import Any
 from models import NGO, Region, Survey, SurveyNGO, db
 from surveyapp.services.surveys.battery import add_ngo_battery
 from surveyapp.services.surveys.building import QuestionInput, SurveyInput, add_question, create_survey
+from surveyapp.services.surveys.validation import RawAnswer, SubmissionInput
 
 TITLES = {"kk": "НҰЖ-ға сенім сауалнамасы", "ru": "Опрос о доверии к НКО", "en": "Trust in NGOs survey"}
 CHANNEL_OPTIONS = [
@@ -60,6 +61,15 @@ def region_id(code: str) -> int:
     from sqlalchemy import select
 
     return db.session.scalar(select(Region.id).where(Region.code == code))
+
+
+def submission_input(body: dict[str, Any]) -> SubmissionInput:
+    """The service-level input for an API-shaped ``body`` (as the API view builds it)."""
+    return SubmissionInput(
+        submission_id=uuid.UUID(body["submission_id"]), language=body["language"], region=body["region"],
+        settlement=body.get("settlement"), sex=body.get("sex"), age_group=body.get("age_group"),
+        answers=[RawAnswer(a["question"], a.get("ngo"), a["value"]) for a in body["answers"]],
+    )
 
 
 def response_body(survey: Survey, *, ngos: list[int] | None = None, region: str = "KZ-55", aware: bool = True,

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -12,17 +11,10 @@ from surveyapp.services.errors import ConflictError, ValidationError
 from surveyapp.services.surveys.invitations import InvitationError, check_token, generate_tokens, token_hash
 from surveyapp.services.surveys.spec import SurveyClosedError, spec_of
 from surveyapp.services.surveys.submission import submit_response
-from surveyapp.services.surveys.validation import RawAnswer, SubmissionInput
 from tests.factories import make_ngo
 from tests.survey_factories import make_survey, question_ids, region_id, response_body
+from tests.survey_factories import submission_input as _input
 
-
-def _input(body: dict) -> SubmissionInput:
-    return SubmissionInput(
-        submission_id=uuid.UUID(body["submission_id"]), language=body["language"], region=body["region"],
-        settlement=body.get("settlement"), sex=body.get("sex"), age_group=body.get("age_group"),
-        answers=[RawAnswer(a["question"], a.get("ngo"), a["value"]) for a in body["answers"]],
-    )
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ survey API does: what changes between the two steps is caught, and exactly-once 
 from __future__ import annotations
 
 import threading
-import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -18,17 +17,10 @@ from surveyapp.services.surveys.invitations import (
 )
 from surveyapp.services.surveys.spec import SurveyClosedError, load_spec
 from surveyapp.services.surveys.submission import prepare_submission, store_submission
-from surveyapp.services.surveys.validation import RawAnswer, SubmissionInput
 from tests.factories import make_ngo
 from tests.survey_factories import make_survey, question_ids, region_id, response_body
+from tests.survey_factories import submission_input as _input
 
-
-def _input(body: dict) -> SubmissionInput:
-    return SubmissionInput(
-        submission_id=uuid.UUID(body["submission_id"]), language=body["language"], region=body["region"],
-        settlement=body.get("settlement"), sex=body.get("sex"), age_group=body.get("age_group"),
-        answers=[RawAnswer(a["question"], a.get("ngo"), a["value"]) for a in body["answers"]],
-    )
 
 
 @pytest.fixture
