@@ -9,7 +9,8 @@ from typing import Any, Mapping
 from flask import Flask
 
 from .config import (
-    STATIC_DIR, TEMPLATE_DIR, ConfigError, defaults, from_environment, normalise_database_url, resolve_secret,
+    STATIC_DIR, TEMPLATE_DIR, ConfigError, check_job_runner, defaults, from_environment, normalise_database_url,
+    resolve_secret,
 )
 
 __all__ = ["ConfigError", "create_app"]
@@ -36,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, environ: Mapping[str,
     ]:
         instance_path.mkdir(parents=True, exist_ok=True)
     settings["SECRET_KEY"] = resolve_secret(settings, instance_path)
+    settings["SENIM_JOB_RUNNER"] = check_job_runner(settings.get("SENIM_JOB_RUNNER", "process"))
     if settings["SENIM_ENV"] == "production":
         settings["SESSION_COOKIE_SECURE"] = True
         settings["SESSION_COOKIE_NAME"] = "__Host-senim"  # Secure, path /, no Domain: browser-enforced

@@ -20,6 +20,8 @@ ENV_KEYS: dict[str, str] = {
     "SENIM_SECRET_KEY": "SECRET_KEY",
     "SENIM_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SENIM_REDIS_URL": "SENIM_REDIS_URL",
+    # Without Redis: background jobs in a child "process" of the web worker (default) or a "thread".
+    "SENIM_JOB_RUNNER": "SENIM_JOB_RUNNER",
     "SENIM_BOUNDARIES": "SENIM_BOUNDARIES",
     "SENIM_DEFAULT_LOCALE": "BABEL_DEFAULT_LOCALE",
     "SENIM_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
@@ -50,6 +52,7 @@ def defaults(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance_path / 'senim.db'}",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SENIM_REDIS_URL": None,
+        "SENIM_JOB_RUNNER": "process",
         "SENIM_BOUNDARIES": None,
         "BABEL_DEFAULT_LOCALE": "kk",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
@@ -91,6 +94,17 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+#: Where a background job runs when no Redis is configured (``services.jobs.dispatch``).
+JOB_RUNNERS = ("process", "thread")
+
+
+def check_job_runner(value: Any) -> str:
+    """``SENIM_JOB_RUNNER`` checked; raises ConfigError naming the allowed values."""
+    if value not in JOB_RUNNERS:
+        raise ConfigError(f"SENIM_JOB_RUNNER must be one of {', '.join(JOB_RUNNERS)}, got {value!r}")
+    return str(value)
 
 
 def resolve_secret(config: dict[str, Any], instance_path: Path) -> str:

@@ -1,6 +1,8 @@
 """Background jobs (DESIGN.md §8): with ``SENIM_REDIS_URL`` set they are queued on RQ (queue
-``senim``) and run by ``senim worker``; without Redis they run in a thread of the process that
-started them. Either way a job's status lives in the database (``settings`` row ``job:<uuid>``), so
+``senim``) and run by ``senim worker``; without Redis each runs in a child process of the web
+worker that started it (``surveyapp.job_process``), or, with ``SENIM_JOB_RUNNER=thread``, in a
+thread of that worker (a job's CPU then competes with the worker's requests for its interpreter
+lock; for setups that cannot start processes). Either way a job's status lives in the database (``settings`` row ``job:<uuid>``), so
 every worker on every host can show it: ``kind, owner_id, status (queued | running | done |
 failed), done, total, message, result, created_at, finished_at``.
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import subprocess  # nosec B404
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -73,8 +77,9 @@ def _update(job_id: str, **changes: Any) -> None:
 
 
 def dispatch(job_id: str, kind: str, *args: Any) -> str:
-    """Start a recorded (and committed) job: on RQ when Redis is configured, else in a thread.
-    Returns ``"rq"`` or ``"thread"``."""
+    """Start a recorded (and committed) job: on RQ when Redis is configured, else in a child
+    process (or a thread, with ``SENIM_JOB_RUNNER=thread``). Returns ``"rq"``, ``"process"`` or
+    ``"thread"``."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     redis_url = app.config.get("SENIM_REDIS_URL")
     if redis_url:
@@ -84,9 +89,51 @@ def dispatch(job_id: str, kind: str, *args: Any) -> str:
         Queue(QUEUE, connection=Redis.from_url(redis_url)).enqueue(
             "surveyapp.services.jobs.run_job", job_id, kind, *args, job_timeout=6 * 3600, result_ttl=3600)
         return "rq"
-    thread = threading.Thread(target=_in_app, args=(app, job_id, kind, args), name=f"job-{job_id[:8]}", daemon=True)
-    thread.start()
-    return "thread"
+    if app.config.get("SENIM_JOB_RUNNER", "process") == "thread":
+        thread = threading.Thread(target=_in_app, args=(app, job_id, kind, args), name=f"job-{job_id[:8]}",
+                                  daemon=True)
+        thread.start()
+        return "thread"
+    _in_child(dict(app.config), job_id, kind, args)
+    return "process"
+
+
+def _in_child(config: dict[str, Any], job_id: str, kind: str, args: tuple[Any, ...]) -> None:
+    """Run the job in ``python -m surveyapp.job_process``; a thread of this process feeds it the
+    request and reaps it (and records a failure if it died without recording its outcome)."""
+    from ..job_process import encode_request
+
+    request = encode_request(config, job_id, kind, args)
+    # a fixed argv: this interpreter running this package's own job runner
+    child = subprocess.Popen([sys.executable, "-m", "surveyapp.job_process"],  # nosec B603
+                             stdin=subprocess.PIPE, close_fds=True)
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def feed_and_reap() -> None:
+        try:
+            if child.stdin is not None:
+                with child.stdin:
+                    child.stdin.write(request)
+        except OSError:
+            log.exception("job %s: could not hand the job to its process", job_id)
+        status = child.wait()
+        if status != 0:
+            with app.app_context():
+                try:
+                    _fail_if_unfinished(job_id, f"the job's process ended with status {status}")
+                finally:
+                    db.session.remove()
+
+    threading.Thread(target=feed_and_reap, name=f"job-{job_id[:8]}", daemon=True).start()
+
+
+def _fail_if_unfinished(job_id: str, message: str) -> None:
+    row = db.session.get(Setting, PREFIX + job_id)
+    status = row.value.get("status") if row is not None and isinstance(row.value, dict) else None
+    db.session.rollback()
+    if status in ("queued", "running"):
+        log.error("job %s: %s", job_id, message)
+        _update(job_id, status="failed", message=message, finished_at=_now())
 
 
 def _in_app(app: Flask, job_id: str, kind: str, args: tuple[Any, ...]) -> None:
