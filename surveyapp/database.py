@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import event
@@ -113,13 +114,21 @@ class _FileLock:
         self.thread_lock = threading.Lock()
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
-    def acquire(self) -> None:
-        self.thread_lock.acquire()
+    def acquire(self) -> bool:
+        """Take the lock; returns whether another writer held it (this one had to wait)."""
+        waited = not self.thread_lock.acquire(blocking=False)
+        if waited:
+            self.thread_lock.acquire()
         try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waited = True
+                fcntl.flock(self.fd, fcntl.LOCK_EX)
         except BaseException:
             self.thread_lock.release()
             raise
+        return waited
 
     def release(self) -> None:
         try:
@@ -142,8 +151,16 @@ def _file_lock(database: str) -> _FileLock:
         return lock
 
 
+@dataclass
+class WriteTurn:
+    """What ``write_transaction`` yields: ``waited`` is true when another writer held SQLite's
+    write lock and this one queued for it (a sign that others are writing: see ``media.chunks``)."""
+
+    waited: bool = False
+
+
 @contextmanager
-def write_transaction(session: Session | scoped_session[Session]) -> Iterator[None]:
+def write_transaction(session: Session | scoped_session[Session]) -> Iterator[WriteTurn]:
     """Run the block as the database's writer; the block should write and commit, nothing slow.
 
     On SQLite: the session's current (read) transaction is committed first (unless it was started by
@@ -151,13 +168,13 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[No
     ``<database file>-writelock`` and begins with ``BEGIN IMMEDIATE``; the file lock is released when
     the block ends, after a rollback if the block left a transaction open (an error). Writers that
     do not use this (``begin_write``) still queue in SQLite's busy handler. On other databases (row
-    locks, no single writer) the block runs in the current transaction.
+    locks, no single writer) the block runs in the current transaction. Yields a :class:`WriteTurn`.
     """
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()
     database = bind.url.database if bind.dialect.name == "sqlite" else None
     if not database or database == ":memory:":
-        yield
+        yield WriteTurn()
         return
     reads_only = False
     if current.in_transaction():
@@ -168,13 +185,13 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[No
         if not reads_only:
             current.commit()
     lock = _file_lock(database)
-    lock.acquire()
+    turn = WriteTurn(waited=lock.acquire())
     try:
         if reads_only:  # begin_reads: no transaction is open on the connection yet
             current.connection().exec_driver_sql("BEGIN IMMEDIATE")
         else:
             begin_write(current)
-        yield
+        yield turn
     finally:
         try:
             if current.in_transaction():

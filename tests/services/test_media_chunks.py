@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -168,3 +169,44 @@ def test_an_integrity_error_marks_the_item_duplicate_not_the_chunk_failed(db, re
         db.session.execute(text("DROP INDEX uq_test_articles_url_hash"))
         db.session.commit()
 
+
+
+@pytest.mark.parametrize("others_writing", [False, True])
+def test_an_upload_gives_way_to_other_writers(db, regions, monkeypatch, others_writing):
+    """While the upload had to wait for the write lock (survey submissions under load), it stores
+    BUSY_WRITE_BATCH items per transaction and pauses BUSY_BACKOFF times its hold afterwards; on an
+    idle database it stores WRITE_BATCH items per transaction and never pauses."""
+    from contextlib import contextmanager
+
+    real_transaction, real_store = chunks.write_transaction, chunks.store_articles
+    holds: list[float] = []
+    pauses: list[float] = []
+    batches: list[int] = []
+
+    @contextmanager
+    def transaction(session):
+        with real_transaction(session) as turn:
+            turn.waited = turn.waited or others_writing  # another writer held the lock: this one queued
+            start = time.perf_counter()
+            yield turn
+        holds.append(time.perf_counter() - start)
+
+    def store(prepared, **kwargs):
+        batches.append(len(prepared))
+        return real_store(prepared, **kwargs)
+
+    monkeypatch.setattr(chunks, "write_transaction", transaction)
+    monkeypatch.setattr(chunks, "store_articles", store)
+    monkeypatch.setattr(chunks.time, "sleep", lambda s: pauses.append(s) if s else None)  # not the analysis' sleep(0)
+    media_ngos()
+    items = [(f"row {i}", _item(i)) for i in range(40)]
+    report = ingest_in_chunks(items, uploader=make_user("monitor"), source="test")
+    assert report.counts == {"accepted": 40, "duplicate": 0, "rejected": 0}
+    assert _count_elsewhere() == 40
+    if not others_writing:
+        assert batches == [25, 15] and pauses == []
+        return
+    assert batches == [25, 5, 5, 5]  # the first wait shows others are writing: smaller batches from then on
+    assert len(pauses) == len(batches)
+    for pause, held in zip(pauses, holds):
+        assert pause >= chunks.BUSY_BACKOFF * held * 0.99

@@ -138,3 +138,35 @@ def test_concurrent_identical_submissions_make_one_row(app, db, setup):
         t.join(timeout=30)
     assert sorted(results, key=str) == [200, 200, 200, 201], results
     assert _rows(db) == (1, 6)
+
+
+def test_write_turn_says_whether_another_writer_held_the_lock(app, db, setup, backend):
+    """``write_transaction`` yields whether this writer queued behind another (a thread of this
+    process or another process): bulk uploads use it to give way to survey submissions."""
+    import fcntl
+
+    from surveyapp.database import _file_lock
+
+    with write_transaction(db.session) as turn:
+        db.session.commit()
+    assert turn.waited is False
+    if backend != "sqlite":
+        return  # no single writer: nothing to queue for
+    holding, release = threading.Event(), threading.Event()
+    path = _file_lock(db.engine.url.database).path
+
+    def other_process_writing() -> None:  # an flock on another open file behaves like another process
+        with open(path, "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            holding.set()
+            release.wait(10)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+    other = threading.Thread(target=other_process_writing)
+    other.start()
+    assert holding.wait(10)
+    threading.Timer(0.05, release.set).start()
+    with write_transaction(db.session) as turn:
+        db.session.commit()
+    other.join(10)
+    assert turn.waited is True

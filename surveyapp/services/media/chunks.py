@@ -6,9 +6,16 @@ Each chunk of :data:`CHUNK` items is first validated and analysed with no write 
 (:func:`~.ingest.store_articles`, which checks again for copies stored meanwhile). On SQLite the
 database's single write lock is thus held only for the INSERTs and the COMMIT, ~2 ms per item,
 and survey submissions do not queue behind the analysis or a whole chunk.
+
+The upload also gives way to other writers: when it had to queue for the write lock (someone else
+is writing, e.g. survey submissions under load), it stores :data:`BUSY_WRITE_BATCH` items per
+transaction and then stays away from the lock for :data:`BUSY_BACKOFF` times as long as it held
+it, so it takes at most a third of the lock's time while others need it. On an idle database it
+stores :data:`WRITE_BATCH` items per transaction without pausing.
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +31,10 @@ CHUNK = 200
 #: Items stored per write transaction: SQLite's write lock is held ~2 ms per item, so others
 #: (survey submissions) never wait behind a whole chunk's INSERTs.
 WRITE_BATCH = 25
+#: Items per write transaction while others are writing too (~10 ms of the lock at a time).
+BUSY_WRITE_BATCH = 5
+#: While others are writing, pause this many times the time the lock was held after each batch.
+BUSY_BACKOFF = 2.0
 
 
 def _dates(items: list[tuple[str, Any]]) -> list[Any]:
@@ -50,13 +61,15 @@ def ingest_in_chunks(items: list[tuple[str, Any]], *, uploader: User, source: st
     audit row; each chunk writes one). Duplicates are found across chunks (one index for the whole
     upload) and against uploads running concurrently. ``progress(done, total)`` is called after
     each committed chunk; a chunk is stored in write transactions of :data:`WRITE_BATCH` items
-    sharing one ``article.upload`` audit row. Raises nothing for bad items.
+    sharing one ``article.upload`` audit row; while other writers are active it gives way to them
+    (see the module's docstring). Raises nothing for bad items.
     """
     total = len(items)
     uploader_id = uploader.id
     begin_reads(db.session)  # SQLite: plain reads, no transaction held while the index is built
     state = BatchState(_dates(items))
     report = IngestReport()
+    busy = False
     for start in range(0, total, chunk):
         begin_reads(db.session)
         user = db.session.get(User, uploader_id) or uploader
@@ -64,12 +77,18 @@ def ingest_in_chunks(items: list[tuple[str, Any]], *, uploader: User, source: st
         state.duplicates.refresh()
         prepared = prepare_articles(items[start:start + chunk], tools=tools, outlets=state.outlets)
         audit: AuditLog | None = None
-        for at in range(0, len(prepared), WRITE_BATCH):
-            with write_transaction(db.session):  # SQLite: the write lock for the INSERTs and the COMMIT only
-                part = store_articles(prepared[at:at + WRITE_BATCH], uploader=user, source=source, state=state,
-                                      tools=tools, audit=audit)
+        at = 0
+        while at < len(prepared):
+            batch = prepared[at:at + (BUSY_WRITE_BATCH if busy else WRITE_BATCH)]
+            at += len(batch)
+            with write_transaction(db.session) as turn:  # SQLite: the write lock for the INSERTs and the COMMIT only
+                got = time.perf_counter()
+                part = store_articles(batch, uploader=user, source=source, state=state, tools=tools, audit=audit)
                 audit = db.session.get(AuditLog, part.audit_id)
                 db.session.commit()
+            busy = turn.waited
+            if busy:  # give way: others get the lock at least BUSY_BACKOFF times as long as this upload
+                time.sleep((time.perf_counter() - got) * BUSY_BACKOFF)
             for result in part.items:
                 report.add(result)
             report.audit_id = part.audit_id
