@@ -1,21 +1,22 @@
 """Fault script 4 (battery case 5): a monitor uploads a 100,000-row article CSV through the web
-form (it becomes a background job: on RQ with Redis, else a thread in the gunicorn worker that
-took the upload) while the survey and dashboard load runs; survey latency and throughput before
-vs during the upload.
+form (it becomes a background job: on RQ with Redis, else a child process of the gunicorn worker
+that took the upload) while the survey and dashboard load runs; survey latency and throughput
+before vs during the upload.
 
     .venv/bin/python benchmarks/faults/bulk_upload.py [--backend sqlite|postgresql] [--rows 100000]
-        [--baseline 20] [--duration 60] [--job-wait 0] [--jobs thread|rq] [--redis-db 14]
+        [--baseline 20] [--duration 60] [--job-wait 0] [--jobs process|thread|rq] [--redis-db 14]
         [--submitters 8] [--readers 2] [--workers 2]
 
 ``--jobs rq`` sets SENIM_REDIS_URL (127.0.0.1:6379, database ``--redis-db``; RQ queue "senim") and
 runs ``senim worker`` beside gunicorn, as a production deployment does; by default (no Redis)
-the job is a thread of the gunicorn worker that took the upload.
+the job is a child process of the gunicorn worker that took the upload (``--jobs thread``:
+SENIM_JOB_RUNNER=thread, a thread of that worker, for comparison).
 
 "During" is from the upload request until the job ends or the load stops (``--duration`` s after
 the upload). ``--job-wait`` s more are spent, without load, waiting for an unfinished job. Fails
 (exit 1) when submission p95 during the upload is more than 2x the baseline's, on a gunicorn
 worker timeout, a 5xx, a break of I1, a refused upload, or a job that failed or stopped advancing
-(its thread died with its worker); a job still advancing at the end is reported with its progress.
+(its process or thread died); a job still advancing at the end is reported with its progress.
 """
 from __future__ import annotations
 
@@ -158,8 +159,9 @@ def main() -> int:
     parser.add_argument("--text-chars", type=int, default=180, help="characters of text per article")
     parser.add_argument("--baseline", type=float, default=20.0, help="seconds of load before the upload")
     parser.add_argument("--job-wait", type=float, default=0.0, help="extra seconds (no load) for the job to end")
-    parser.add_argument("--jobs", choices=("thread", "rq"), default="thread",
-                        help="where the job runs: a thread of a web worker (no Redis) or `senim worker` via RQ")
+    parser.add_argument("--jobs", choices=("process", "thread", "rq"), default="process",
+                        help="where the job runs: a child process or a thread of a web worker (no Redis), "
+                             "or `senim worker` via RQ")
     parser.add_argument("--redis-db", type=int, default=14, help="Redis database number for --jobs rq")
     args = parser.parse_args()
     h.install_sigterm()
@@ -171,7 +173,8 @@ def main() -> int:
         redis = {"SENIM_REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}"} if args.jobs == "rq" else {}
         if redis:
             own_redis_db(stack, redis["SENIM_REDIS_URL"])
-        server = h.Server(stack, url, workers=args.workers, log_dir=tmp, extra_env=redis)
+        runner = {"SENIM_JOB_RUNNER": "thread"} if args.jobs == "thread" else {}
+        server = h.Server(stack, url, workers=args.workers, log_dir=tmp, extra_env={**redis, **runner})
         if redis:
             h.start_process(stack, [str(h.VENV_BIN / "senim"), "worker"], server.env, tmp / "worker.log")
         load = Load(server.port, setup, submitters=args.submitters, readers=args.readers, rate=args.rate)
