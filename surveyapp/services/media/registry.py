@@ -7,15 +7,21 @@ needs: each builds its own copy from the database.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from analysis.text import AliasIndex, Gazetteer, ToneScorer, ngo_alias_records
 from models import NGO, NGOAlias, Region, Setting, db
 
+log = logging.getLogger("senim.media")
 MODEL_KEY = "tone_model"
 MODEL_VERSION_KEY = "tone_model.version"
 
@@ -67,14 +73,32 @@ def model_version() -> str | None:
     return (row.value or {}).get("sha256") if row is not None else None
 
 
-def stored_model_bytes() -> bytes | None:
-    """The stored tone model's bytes, or ``None``."""
-    import base64
+def model_mac(blob: bytes) -> str:
+    """HMAC-SHA256 (hex) of stored tone-model bytes under a key derived from the app's secret key.
 
+    A model is a pickle, and unpickling runs code: the MAC makes the settings row alone (a
+    database restored from elsewhere, an injected row) unable to run anything in a worker."""
+    secret = str(current_app.config["SECRET_KEY"]).encode("utf-8")
+    key = hmac.new(secret, b"senim tone model v1", hashlib.sha256).digest()
+    return hmac.new(key, blob, hashlib.sha256).hexdigest()
+
+
+def stored_model_bytes() -> bytes | None:
+    """The stored tone model's bytes, or ``None`` when none is stored or its MAC does not match
+    this deployment's secret key (then logged: retrain with ``senim tone train``)."""
     row = db.session.get(Setting, MODEL_KEY)
     if row is None or not isinstance(row.value, dict) or not row.value.get("b64"):
         return None
-    return base64.b64decode(row.value["b64"])
+    try:
+        blob = base64.b64decode(str(row.value["b64"]), validate=True)
+    except (ValueError, TypeError):
+        log.warning("the stored tone model is not base64: ignored (lexicon and VADER are used)")
+        return None
+    if not hmac.compare_digest(str(row.value.get("mac", "")), model_mac(blob)):
+        log.warning("the stored tone model is not signed with this deployment's secret key: ignored "
+                    "(lexicon and VADER are used; retrain with `senim tone train`)")
+        return None
+    return blob
 
 
 def analysers() -> Analysers:

@@ -1,7 +1,8 @@
 """The tone model: trained from ToneExample rows (monitors' corrections and imported gold data),
 stored in the ``settings`` table (so every worker on every host sees it), evaluated on labelled CSV.
 
-Storage: ``tone_model`` = ``{"b64": <model bytes, base64>}`` and ``tone_model.version`` =
+Storage: ``tone_model`` = ``{"b64": <model bytes, base64>, "mac": <HMAC-SHA256 under a key derived
+from SECRET_KEY>}`` (a model whose MAC does not match is never unpickled) and ``tone_model.version`` =
 ``{"sha256", "n_train", "languages", "trained_at"}``; workers reload the model when the version
 changes (see ``registry``).
 """
@@ -19,7 +20,7 @@ from analysis.text.labelled import locate_target
 from models import AuditLog, Setting, ToneExample, db
 
 from ..errors import ValidationError
-from .registry import MODEL_KEY, MODEL_VERSION_KEY, stored_model_bytes
+from .registry import MODEL_KEY, MODEL_VERSION_KEY, model_mac, stored_model_bytes
 
 
 def read_examples(data: bytes) -> list[LabelledExample]:
@@ -75,7 +76,8 @@ def train_and_store(extra: list[LabelledExample] | None = None, *, user_id: int 
     digest = hashlib.sha256(blob).hexdigest()
     version = {"sha256": digest, "n_train": model.n_train, "languages": dict(model.languages),
                "trained_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
-    for key, value in ((MODEL_KEY, {"b64": base64.b64encode(blob).decode("ascii")}), (MODEL_VERSION_KEY, version)):
+    stored = {"b64": base64.b64encode(blob).decode("ascii"), "mac": model_mac(blob)}
+    for key, value in ((MODEL_KEY, stored), (MODEL_VERSION_KEY, version)):
         row = db.session.get(Setting, key)
         if row is None:
             db.session.add(Setting(key=key, value=value))
