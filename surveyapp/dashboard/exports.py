@@ -16,7 +16,7 @@ from typing import Any
 from flask import Response
 from openpyxl import Workbook
 
-from ..services.dashboard.tables import Table
+from ..services.dashboard.tables import Table, with_quality
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -68,7 +68,9 @@ def to_xlsx(table: Table) -> bytes:
 
 
 def export_response(table: Table, fmt: str, filename: str) -> Response:
-    """A download of ``table`` as ``fmt`` (``csv`` or ``xlsx``) named ``filename``.<fmt>."""
+    """A download of ``table`` as ``fmt`` (``csv`` or ``xlsx``) named ``filename``.<fmt>, each line
+    carrying its period's "indicative" label and count of excluded responses."""
+    table = with_quality(table)
     safe_name = re.sub(r"[^A-Za-z0-9._-]", "_", filename)[:80] or "export"
     if fmt == "xlsx":
         body = to_xlsx(table)

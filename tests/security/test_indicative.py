@@ -111,3 +111,53 @@ def test_api_carries_the_quality_note(app: Flask, scene: dict[str, Any]) -> None
                           "open_link_responses": 15}, url
         invited = api.get(url.format(p=INVITED, ngo=scene["ngo"]), headers=auth).get_json()["quality"]
         assert invited["indicative"] is False and invited["open_link_responses"] == 0, url
+
+
+EXPORTS = ("/dashboard/heatmap.{fmt}?period={p}", "/dashboard/map.{fmt}?period={p}",
+           "/dashboard/ngos/{ngo}/regions.{fmt}?period={p}", "/dashboard/regions/KZ-75/ngos.{fmt}?period={p}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_carry_the_quality_note_on_every_line(app: Flask, scene: dict[str, Any], fmt: str) -> None:
+    """A policymaker's export lands in Excel without the page around it: each line says whether its
+    period is indicative and how many responses were excluded; XLSX also has a note above."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    client, _token = _staff(app)
+    for template in EXPORTS:
+        for period, indicative, flagged in ((OPEN, "true", str(FLAGGED_OPEN)),
+                                            (INVITED, "false", str(scene["invited_flagged"]))):
+            res = client.get(template.format(fmt=fmt, p=period, ngo=scene["ngo"]))
+            assert res.status_code == 200, template
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(res.data.decode("utf-8-sig"))))
+                notes: list[str] = []
+            else:
+                sheet = [["" if c is None else str(c) for c in r]
+                         for r in load_workbook(io.BytesIO(res.data)).active.iter_rows(values_only=True)]
+                start = next(i for i, r in enumerate(sheet) if "period" in r)
+                notes, rows = [r[0] for r in sheet[:start] if r and r[0]], sheet[start:]
+            header, lines = rows[0], rows[1:]
+            assert header[-2:] == ["indicative", "flagged_responses"] and lines, template
+            at = header.index("period")
+            for line in lines:
+                assert line[at] == period and line[-2:] == [indicative, flagged], (template, line)
+            labelled = [n for n in notes if n.startswith(f"{period}: Indicative.")]
+            if fmt == "xlsx" and period == OPEN:
+                assert labelled == [f"{OPEN}: Indicative. Responses excluded by quality checks: {FLAGGED_OPEN}."]
+            else:
+                assert labelled == [], template
+
+
+def test_trends_export_labels_each_period_on_its_own(app: Flask, scene: dict[str, Any]) -> None:
+    import csv
+    import io
+
+    client, _token = _staff(app)
+    rows = list(csv.reader(io.StringIO(client.get("/dashboard/trends.csv").data.decode("utf-8-sig"))))
+    at = rows[0].index("period")
+    labels = {(line[at], line[-2]) for line in rows[1:] if line[at] in (OPEN, INVITED)}
+    assert labels == {(OPEN, "true"), (INVITED, "false")}

@@ -14,6 +14,7 @@ from .cells import Cell
 from .heatmap import Heatmap
 from .maps import RegionMap
 from .ngo_profile import REGIONAL_METRICS, NgoProfile
+from .quality import periods_quality
 from .region_profile import RegionProfile
 from .trends import AlertPage, Trends
 
@@ -113,6 +114,31 @@ def trends_table(tr: Trends) -> Table:
         for period, cell in zip(tr.periods, series.cells):
             table.rows.append([series.name, series.code or "KZ", q.metric.key, period, q.segment,
                                *cell_values(cell)])
+    return table
+
+
+QUALITY_HEADERS = ("indicative", "flagged_responses")
+
+
+def with_quality(table: Table) -> Table:
+    """``table`` with the survey-quality note of each line's period (the pages' "indicative" label):
+    two columns, ``indicative`` (true when open-link responses are in that period's results) and
+    ``flagged_responses`` (responses the quality checks excluded, blank when not counted), plus a
+    note line per indicative period for XLSX. A table without a ``period`` column is returned as is.
+    """
+    if "period" not in table.headers:
+        return table
+    at = table.headers.index("period")
+    quality = periods_quality(str(row[at]) for row in table.rows if row[at])
+    table.headers = [*table.headers, *QUALITY_HEADERS]
+    for row in table.rows:
+        q = quality.get(str(row[at])) if row[at] else None
+        row.extend([q.indicative, q.flagged] if q else [None, None])
+    for period, q in sorted(quality.items()):
+        if q.indicative:
+            excluded = "" if q.flagged is None else " " + _("Responses excluded by quality checks: %(num)s.",
+                                                             num=q.flagged)
+            table.notes.append(f"{period}: {_('Indicative')}.{excluded}")
     return table
 
 
