@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+
 __all__ = ["KK_LETTERS", "Token", "normalise", "tokenise", "has_kk_letters", "fold_kk", "script_of"]
 
 #: Letters used by Kazakh Cyrillic and not by Russian (lower case).
@@ -41,13 +43,44 @@ def _lower_same_length(text: str) -> str:
     return "".join(ch.lower()[:1] or ch for ch in text)
 
 
+def _normalise_re(text: str) -> str:
+    return _NON_WORD.sub(" ", _lower_same_length(text)).replace("ё", "е")
+
+
+#: Texts shorter than this are normalised by regular expression (cheaper than the table below).
+TABLE_MIN_CHARS = 100
+_table: np.ndarray | None = None
+
+
+def _bmp_table() -> np.ndarray:
+    """Code point → normalised code point for the Basic Multilingual Plane, built on first use
+    (about 40 ms) by running the regular-expression path over every character."""
+    global _table
+    if _table is None:
+        chars = "".join(map(chr, range(0x10000)))
+        lowered = "".join(ch.lower()[:1] or ch for ch in chars)
+        out = _NON_WORD.sub(" ", lowered).replace("ё", "е")
+        _table = np.frombuffer(out.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).copy()
+    return _table
+
+
 def normalise(text: str) -> str:
     """Return ``text`` lower-cased, with ё→е and non-word characters turned into spaces.
 
     The result has the same length as ``text`` (offsets are shared). Raises nothing; an empty
     string gives an empty string.
+
+    Every character maps on its own except a capital sigma (Python lower-cases it by context), so
+    texts of :data:`TABLE_MIN_CHARS` characters or more go through a per-code-point table (numpy,
+    about ten times faster than the regular expression); texts with a sigma or a character beyond
+    the Basic Multilingual Plane take the regular-expression path, which gives the same result.
     """
-    return _NON_WORD.sub(" ", _lower_same_length(text)).replace("ё", "е")
+    if len(text) < TABLE_MIN_CHARS or "Σ" in text:
+        return _normalise_re(text)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.max() > 0xFFFF:
+        return _normalise_re(text)
+    return _bmp_table()[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def tokenise(text: str, *, normalised: str | None = None) -> list[Token]:
