@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from .langid_fast import FastClassifier
 from .normalise import normalise
 from .sentences import Sentence, split_sentences
 
@@ -32,6 +33,7 @@ MIN_LETTERS = 12
 
 _lock = threading.Lock()
 _identifier: Any = None
+_fast: FastClassifier | None = None
 
 
 def _model() -> Any:
@@ -46,6 +48,17 @@ def _model() -> Any:
                 ident.set_languages(["kk", "ru"])
                 _identifier = ident
     return _identifier
+
+
+def _classifier() -> FastClassifier:
+    """py3langid's ``classify`` of :func:`_model` by :class:`~.langid_fast.FastClassifier`."""
+    global _fast
+    model = _model()
+    fast = _fast
+    if fast is None or fast.identifier is not model:
+        with _lock:
+            fast = _fast = FastClassifier(model)
+    return fast
 
 
 #: Characters of a sentence the model reads (its cost grows with length;
@@ -75,7 +88,7 @@ MODEL_CACHE_SIZE = 65_536
 def _model_language(chunk: str) -> str:
     """py3langid's kk/ru decision for one model input (at most :data:`MODEL_CHARS` characters
     of original text); deterministic, so cached."""
-    return str(_model().classify(chunk)[0])
+    return _classifier().language(chunk)
 
 
 def _word_scripts(words: list[str], norm: str) -> tuple[int, int, int]:

@@ -27,3 +27,36 @@ def test_table_normalisation_falls_back_for_context_and_astral_characters() -> N
     for text in samples:
         assert normalise(text) == _normalise_re(text)
         assert len(normalise(text)) == len(text)
+
+
+def _mixed_texts(n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = ("жители жалуются на задержки выплат и нехватку специалистов в сельской местности "
+             "тұрғындар ауылдық жерлерде мамандардың жетіспеушілігіне шағымданады мен сени жаксы коремин "
+             "бул жерде кызмет жок ауыл мектеп КАЗАХСТАН Алматы the project 2024 😀 — «»").split()
+    return ["".join(rng.choice([" ", " ", ", "]) + rng.choice(words) for _ in range(rng.randint(0, 25)))[:100]
+            for _ in range(n)]
+
+
+def test_fast_language_classifier_decides_as_py3langid() -> None:
+    from analysis.text.langid_fast import FastClassifier
+    from analysis.text.language import _model
+
+    model = _model()
+    fast = FastClassifier(model)
+    assert fast.fast
+    for text in _mixed_texts(3000, 5) + ["", " ", "x", "\ud800", "ПРИВЕТ МИР"]:
+        assert fast.language(text) == model.classify(text)[0], text
+        assert fast._classify(text) == tuple(model.classify(text))
+
+
+def test_fast_language_classifier_defers_to_py3langid_outside_two_languages() -> None:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from analysis.text.langid_fast import FastClassifier
+
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ident.set_languages(["kk", "ru", "en"])
+    fast = FastClassifier(ident)
+    assert not fast.fast
+    assert fast.language("The project started in Almaty") == ident.classify("The project started in Almaty")[0]
