@@ -23,8 +23,7 @@ import threading
 import time
 
 import _harness as h
-from _load import Load
-from load_mix import check, common_args, database
+from load_mix import check, common_args, loaded_server
 
 
 def killer(server: h.Server, interval: float, min_age: float, stop: threading.Event, kills: list[int]) -> None:
@@ -53,11 +52,7 @@ def main() -> int:
     args = parser.parse_args()
     h.install_sigterm()
     with contextlib.ExitStack() as stack:
-        url = database(stack, args)
-        setup = h.prepare(url)
-        server = h.Server(stack, url, workers=args.workers, log_dir=h.temp_dir(stack, "senim-faults-log-"))
-        load = Load(server.port, setup, submitters=args.submitters, readers=args.readers, rate=args.rate)
-        stack.callback(load.abort)
+        setup, server, load = loaded_server(stack, args)
         stop, kills = threading.Event(), []
         stack.callback(stop.set)
         load.start()

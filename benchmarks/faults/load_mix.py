@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import time
 
 import _harness as h
 from _load import Load
@@ -33,6 +34,17 @@ def database(stack: contextlib.ExitStack, args: argparse.Namespace) -> str:
     if args.backend == "sqlite":
         return h.sqlite_url(stack, args.sqlite_dir)
     return h.pg_database(stack, args.pg_admin_url)
+
+
+def loaded_server(stack: contextlib.ExitStack, args: argparse.Namespace) -> tuple[h.Setup, h.Server, Load]:
+    """A fresh database (``--backend``), gunicorn on it and the submit/read load, not yet started;
+    all of it stopped when ``stack`` closes."""
+    url = database(stack, args)
+    setup = h.prepare(url)
+    server = h.Server(stack, url, workers=args.workers, log_dir=h.temp_dir(stack, "senim-faults-log-"))
+    load = Load(server.port, setup, submitters=args.submitters, readers=args.readers, rate=args.rate)
+    stack.callback(load.abort)
+    return setup, server, load
 
 
 def check(load: Load, server: h.Server, setup: h.Setup, backend: str) -> tuple[dict, list[str]]:
@@ -62,14 +74,8 @@ def main() -> int:
     args = parser.parse_args()
     h.install_sigterm()
     with contextlib.ExitStack() as stack:
-        url = database(stack, args)
-        setup = h.prepare(url)
-        server = h.Server(stack, url, workers=args.workers, log_dir=h.temp_dir(stack, "senim-faults-log-"))
-        load = Load(server.port, setup, submitters=args.submitters, readers=args.readers, rate=args.rate)
-        stack.callback(load.abort)
+        setup, server, load = loaded_server(stack, args)
         load.start()
-        import time
-
         time.sleep(args.duration)
         load.stop_new()
         load.finish()
