@@ -93,7 +93,16 @@ def _read_csv(data: bytes, columns: list[str]) -> pd.DataFrame:
     return pd.read_csv(io.BytesIO(data), header=None, names=columns, dtype={columns[0]: str})
 
 
-def _copy_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[pd.DataFrame]:
+AnswerArrays = tuple[list[Any] | pd.Series, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _csv_arrays(chunk: pd.DataFrame) -> AnswerArrays:
+    ids, question, ngo, value = (chunk[c] for c in chunk.columns)
+    return (ids, question.to_numpy(dtype=np.int64), pd.to_numeric(ngo).to_numpy(dtype=np.float64),
+            pd.to_numeric(value).to_numpy(dtype=np.float64))
+
+
+def _copy_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[AnswerArrays]:
     """``COPY (sql) TO STDOUT`` as CSV on PostgreSQL/psycopg, parsed by pandas' C reader in blocks
     of about ``COPY_BLOCK`` bytes (no Python object per value, no ``uuid.UUID`` per id)."""
     driver = connection.connection.driver_connection
@@ -103,19 +112,22 @@ def _copy_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[pd.D
             pending += block
             if len(pending) >= COPY_BLOCK:
                 cut = pending.rindex(b"\n") + 1
-                yield _read_csv(bytes(pending[:cut]), columns)
+                yield _csv_arrays(_read_csv(bytes(pending[:cut]), columns))
                 del pending[:cut]
     if pending:
-        yield _read_csv(bytes(pending), columns)
+        yield _csv_arrays(_read_csv(bytes(pending), columns))
 
 
-def _fetch_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[pd.DataFrame]:
-    """The rows of ``sql`` from the DBAPI cursor, ``CHUNK`` rows per frame."""
+def _fetch_frames(connection: Any, sql: str) -> Iterator[AnswerArrays]:
+    """The rows (id, integer, number or None, number or None) of ``sql`` from the DBAPI cursor,
+    ``CHUNK`` rows at a time, as a list of ids and three arrays (None becomes NaN). One list
+    comprehension per column: several times cheaper than ``DataFrame.from_records``."""
     cursor = connection.connection.cursor()
     try:
         cursor.execute(sql)
         while rows := cursor.fetchmany(CHUNK):
-            yield pd.DataFrame.from_records(rows, columns=columns)
+            yield ([r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.int64),
+                   np.array([r[2] for r in rows], dtype=np.float64), np.array([r[3] for r in rows], dtype=np.float64))
     finally:
         cursor.close()
 
@@ -128,11 +140,9 @@ def _answer_chunks(statement: Select[Any], response_ids: pd.Index) -> tuple[np.n
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
     columns = ["response_id", "question_id", "ngo_id", "value"]
     copying = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
-    frames = _copy_frames(connection, sql, columns) if copying else _fetch_frames(connection, sql, columns)
-    parts = [(response_ids.get_indexer(chunk["response_id"]).astype(np.int64),
-              chunk["question_id"].to_numpy(dtype=np.int64),
-              pd.to_numeric(chunk["ngo_id"]).to_numpy(dtype=np.float64),
-              pd.to_numeric(chunk["value"]).to_numpy(dtype=np.float64)) for chunk in frames if len(chunk)]
+    chunks = _copy_frames(connection, sql, columns) if copying else _fetch_frames(connection, sql)
+    parts = [(response_ids.get_indexer(ids).astype(np.int64), question, ngo, value)
+             for ids, question, ngo, value in chunks if len(ids)]
     if not parts:
         return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
     return tuple(np.concatenate(column) for column in zip(*parts))
