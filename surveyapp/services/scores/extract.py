@@ -65,7 +65,7 @@ def load_margins() -> pd.DataFrame:
 
 def _flag_lists(values: pd.Series) -> pd.Series:
     """Decode a JSON flags column. Texts (SQLite) are decoded once per distinct value, not per row."""
-    if len(values) and values.map(lambda v: isinstance(v, (bytes, str)) or v is None).all():
+    if len(values) and pd.api.types.infer_dtype(values, skipna=True) in ("string", "bytes", "empty"):
         codes, uniques = pd.factorize(values.where(values.notna(), "[]"))
         decoded = pd.Series([_json_list(u) for u in uniques] or [[]], dtype=object)
         return pd.Series(decoded.to_numpy()[codes], index=values.index, dtype=object)

@@ -32,12 +32,15 @@ def period_of(day: dt.date | pd.Timestamp) -> str:
 
 def stored_flags(flags: pd.Series) -> pd.DataFrame:
     """One boolean column per excluding flag (``EXCLUDING_FLAGS``): did the response carry it when
-    stored? Each distinct flag list is examined once, not each row."""
-    texts = flags.map(lambda f: "|".join(sorted(set(f) & EXCLUDING_FLAGS)))
-    codes, uniques = pd.factorize(texts)
+    stored? Each distinct list object is examined once, not each row (``extract`` decodes each
+    distinct stored value once, so rows share their list objects)."""
+    objects = flags.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.fromiter(map(id, objects), dtype=np.uint64, count=len(objects)))
+    first = np.zeros(len(uniques), dtype=np.int64)
+    first[codes] = np.arange(len(codes))  # any row of each distinct object
     names = sorted(EXCLUDING_FLAGS)
-    table = np.array([[name in text.split("|") for name in names] for text in uniques], dtype=bool)
-    table = table.reshape(len(uniques), len(names))
+    table = np.array([[name in set(objects[i]) for name in names] for i in first], dtype=bool)
+    table = table.reshape(len(first), len(names))
     return pd.DataFrame(table[codes] if len(codes) else np.zeros((0, len(names)), dtype=bool), columns=names,
                         index=flags.index)
 
