@@ -1,30 +1,33 @@
 """py3langid's decision between two languages, the same as py3langid's but about twice as fast.
 
-py3langid scores a text by walking a byte automaton (one array look-up per byte, which boxes a
-new integer each time) to count n-gram features, then takes ``log1p(counts) @ weights`` in
-float32 numpy and normalises. :class:`FastClassifier` walks the same automaton through per-state
-rows held as Python lists (built on first visit, for at most :data:`ROW_CACHE_STATES` states),
-about three times faster, and then decides from the difference of the two scores summed in
-float64 in plain Python. That decision is py3langid's whenever the difference exceeds a bound on
-float32 rounding (four times the worst case of the sum, and large enough that scaling and
-``exp`` cannot make the two probabilities equal); otherwise, and for texts without features, it
-runs exactly py3langid's numpy operations in py3langid's order. When the identifier is not a
-normalised two-language one with the internals this relies on, or a self-check on sample texts
-disagrees, everything goes to py3langid.
+py3langid scores a text by walking a byte automaton of about 100,000 states (a 40 MB transition
+array, so nearly every step misses the CPU cache) to count n-gram features, then takes
+``log1p(counts) @ weights`` in float32 numpy and normalises. :class:`FastClassifier` walks the
+same automaton through a compact copy of the states texts actually reach (renumbered densely in
+order of first use, 512 bytes of int16 per state, at most :data:`TABLE_STATES` of them, cleared
+when full), then decides from the difference of the two scores summed in float64 in plain Python.
+
+That decision is py3langid's whenever the difference exceeds a bound on float32 rounding (four
+times the worst case of the sum, and large enough that scaling and ``exp`` cannot make the two
+probabilities equal); otherwise, and for texts without features, it runs py3langid's numpy
+operations in py3langid's order on the same counts. When the identifier is not a normalised
+two-language one with the internals this relies on, or a self-check on sample texts disagrees,
+everything goes to py3langid.
 """
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ROW_CACHE_STATES", "FastClassifier"]
+__all__ = ["TABLE_STATES", "FastClassifier"]
 
-#: Automaton states whose transition rows are kept as lists (2 KB each; Kazakh and Russian
-#: sentences visit about 12,000 states, the frequent ones first).
-ROW_CACHE_STATES = 8192
+#: Automaton states kept in the compact table (Kazakh and Russian sentences reach about 12,000).
+TABLE_STATES = 16_384
+_UNSEEN = array("h", [-1]) * 256
 _SELF_CHECK = ("Жители жалуются на задержки выплат", "Тұрғындар шағымданады", "Ауылда мектеп жок",
                "КАЗАХСТАН", "мен сени жаксы коремин", "x", "", "Ұйым өкілдері келесі жылға жоспар туралы айтты")
 
@@ -35,8 +38,6 @@ class FastClassifier:
 
     def __init__(self, identifier: Any) -> None:
         self.identifier = identifier
-        self._rows: list[list[int] | None] = []
-        self._cached = 0
         self.fast = False
         try:
             if (len(identifier.nb_classes) != 2 or not identifier._norm_probs or identifier._alias_pairs
@@ -45,14 +46,13 @@ class FastClassifier:
             self._nextmove = identifier.tk_nextmove
             self._rowbase = identifier._rowbase
             self._output = identifier.tk_output
-            self._ints = list(range(len(self._rowbase)))
-            self._rows = [None] * len(self._rowbase)
+            self._clear()
             weights = np.asarray(identifier.nb_ptc, dtype=np.float64)
             prior = np.asarray(identifier.nb_pc, dtype=np.float64)
-            self._diff = (weights[:, 0] - weights[:, 1]).tolist()
-            self._size = (np.abs(weights[:, 0]) + np.abs(weights[:, 1])).tolist()
-            self._prior_diff = float(prior[0] - prior[1])
-            self._prior_size = float(abs(prior[0]) + abs(prior[1]))
+            # per feature f: [2f] the difference of its two weights, [2f + 1] their magnitudes' sum
+            both = np.stack([weights[:, 0] - weights[:, 1], np.abs(weights[:, 0]) + np.abs(weights[:, 1])], 1)
+            self._weights = array("d", both.ravel().tolist())
+            self._prior = (float(prior[0] - prior[1]), float(abs(prior[0]) + abs(prior[1])))
             self._log1p = [math.log1p(c) for c in range(256)]
             self.fast = all(self._classify(t) == tuple(identifier.classify(t)) and
                             self.language(t) == identifier.classify(t)[0] for t in _SELF_CHECK)
@@ -66,56 +66,91 @@ class FastClassifier:
         data = self.identifier._encode(text)
         counts = Counter(self._features(data))
         if counts:
-            diff, size, log1p = self._diff, self._size, self._log1p
-            d, e = self._prior_diff, self._prior_size
+            weights, log1p = self._weights, self._log1p
+            d, e = self._prior
             for f, c in counts.items():
                 x = log1p[c] if c < 256 else math.log1p(c)
-                d += x * diff[f]
-                e += x * size[f]
+                i = f + f
+                d += x * weights[i]
+                e += x * weights[i + 1]
             # float32 sums of n products err by at most (n + 6)·2⁻²³ times the sum of magnitudes
             if abs(d) > (len(counts) + 6) * 2.0 ** -21 * e and abs(d) / math.sqrt(len(data) or 1) > 1e-4:
                 return str(self.identifier.nb_classes[0 if d > 0 else 1])
         return str(self._classify(text)[0])
 
-    def _row(self, state: int) -> list[int] | None:
-        if self._cached >= ROW_CACHE_STATES:
-            return None
-        base = self._rowbase[state]
-        row = self._rows[state] = list(map(self._ints.__getitem__, self._nextmove[base:base + 256]))
-        self._cached += 1
-        return row
+    def _clear(self) -> None:
+        #: dense id → automaton state, automaton state → dense id
+        self._states: list[int] = []
+        self._ids: dict[int, int] = {}
+        #: entry 256·id + byte: dense id of the next state (-1 not yet looked up)
+        self._table = array("h")
+        #: dense id → the feature its state emits (-1 none)
+        self._emits = array("i")
+        self._dense(0)
 
-    def _features(self, data: bytes) -> list[int]:
-        rows, out = self._rows, self._output
-        nextmove, rowbase = self._nextmove, self._rowbase
-        state = 0
+    def _dense(self, state: int) -> int:
+        """The dense id of automaton ``state``, added on first use; -1 when the table is full."""
+        sid = self._ids.get(state)
+        if sid is None:
+            if len(self._states) >= TABLE_STATES:
+                return -1
+            sid = self._ids[state] = len(self._states)
+            self._states.append(state)
+            self._table.extend(_UNSEEN)
+            self._emits.append(self._output[state])
+        return sid
+
+    def _step(self, sid: int, byte: int) -> int:
+        """Look up and record the transition from dense id ``sid`` on ``byte``; -1 if full."""
+        state = self._states[sid]
+        nxt = self._dense(self._nextmove[self._rowbase[state] + byte])
+        if nxt >= 0:
+            self._table[(sid << 8) | byte] = nxt
+        return nxt
+
+    def _features(self, data: bytes, retry: bool = True) -> list[int]:
+        """The feature emitted at each byte of ``data`` (py3langid's ``visit_counts`` before
+        counting), in order."""
+        table, emits = self._table, self._emits
         features: list[int] = []
         append = features.append
+        sid = 0
         for byte in data:
-            row = rows[state]
-            if row is None:
-                row = self._row(state)
-            state = nextmove[rowbase[state] + byte] if row is None else row[byte]
-            f = out[state]
+            nxt = table[(sid << 8) | byte]
+            if nxt < 0:
+                nxt = self._step(sid, byte)
+                if nxt < 0:  # table full: start afresh, or walk py3langid's array for a huge text
+                    self._clear()
+                    return self._features(data, False) if retry else self._walk(data)
+            sid = nxt
+            f = emits[sid]
             if f >= 0:
                 append(f)
+        return features
+
+    def _walk(self, data: bytes) -> list[int]:
+        nextmove, rowbase, output = self._nextmove, self._rowbase, self._output
+        features: list[int] = []
+        state = 0
+        for byte in data:
+            state = nextmove[rowbase[state] + byte]
+            if output[state] >= 0:
+                features.append(output[state])
         return features
 
     def _classify(self, text: str) -> tuple[str, float]:
         """``identifier.classify(text)`` by py3langid's own arithmetic (_encode, _raw_score,
         _decide and classify of py3langid 0.4 inlined, for an identifier without aliased labels
-        or minimum confidence) over the faster feature walk."""
+        or minimum confidence) over the compact walk."""
         ident = self.identifier
         data = ident._encode(text)
         features = self._features(data)
         if features:
             scores = ident._sparse_score(Counter(features), ident.nb_ptc)
         else:
-            scores = np.full(len(ident.nb_classes), 0.0 if ident._norm_probs else float(np.finfo(np.float32).min),
-                             dtype=np.float32)
-        if ident._norm_probs:
-            scores *= 1.0 / math.sqrt(len(data) or 1)
-            np.exp(scores - scores.max(), out=scores)
-            scores /= scores.sum()
+            scores = np.zeros(len(ident.nb_classes), dtype=np.float32)
+        scores *= 1.0 / math.sqrt(len(data) or 1)
+        np.exp(scores - scores.max(), out=scores)
+        scores /= scores.sum()
         i = int(scores.argmax())
         return ident.nb_classes[i], float(scores[i])

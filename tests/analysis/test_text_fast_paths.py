@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from analysis.text.normalise import TABLE_MIN_CHARS, _normalise_re, normalise
 
 _BMP = "".join(map(chr, range(0x10000)))
@@ -60,3 +62,17 @@ def test_fast_language_classifier_defers_to_py3langid_outside_two_languages() ->
     fast = FastClassifier(ident)
     assert not fast.fast
     assert fast.language("The project started in Almaty") == ident.classify("The project started in Almaty")[0]
+
+
+def test_fast_language_classifier_survives_a_full_state_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.text import langid_fast
+    from analysis.text.language import _model
+
+    model = _model()
+    monkeypatch.setattr(langid_fast, "TABLE_STATES", 40)  # cleared often; long texts walk py3langid's array
+    fast = langid_fast.FastClassifier(model)
+    assert fast.fast
+    texts = _mixed_texts(300, 9)
+    for text in texts + [" ".join(texts[:20])]:
+        assert fast.language(text) == model.classify(text)[0]
+        assert fast._classify(text) == tuple(model.classify(text))
