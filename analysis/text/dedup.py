@@ -83,35 +83,34 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(normalise(text).split()).encode("utf-8")).hexdigest()
 
 
-_word_hashes: dict[str, int] = {}
 _K1, _K2, _K3 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xC2B2AE3D)
 _SHIFT, _MASK32 = np.uint64(11), np.uint64(0xFFFFFFFF)
 
 
-def _word_hashes_of(words: list[str]) -> list[int]:
-    get = _word_hashes.get
-    out = [get(w) for w in words]
-    for i, h in enumerate(out):
-        if h is None:
-            if len(_word_hashes) > 500_000:
-                _word_hashes.clear()
-            out[i] = _word_hashes[words[i]] = crc32(words[i].encode("utf-8"))
-    return out  # type: ignore[return-value]
+def _word_crcs(words: list[str], joined: bytes | None = None) -> np.ndarray:
+    """CRC-32 of each word's UTF-8 bytes (uint64). ``joined``: ``" ".join(words)`` encoded, when
+    the caller has it; it is split at spaces, which is the words' own bytes whenever no word
+    contains a space or is empty (checked by count; otherwise each word is encoded alone)."""
+    data = " ".join(words).encode("utf-8") if joined is None else joined
+    parts = data.split(b" ")
+    if len(parts) != len(words):
+        parts = [w.encode("utf-8") for w in words]
+    crcs = array("L", map(crc32, parts))
+    if crcs.itemsize == 8:
+        return np.frombuffer(crcs, dtype=np.uint64)
+    return np.frombuffer(crcs, dtype=np.uint32).astype(np.uint64)  # pragma: no cover - 32-bit "L"
 
 
-def _shingle_values(words: list[str]) -> np.ndarray:
-    """The shingle hashes of normalised ``words`` as a numpy array (with repeats)."""
-    get = _word_hashes.get
-    h = list(map(get, words))
-    if None in h:
-        h = _word_hashes_of(words)
-    if not h:
+def _shingle_values(words: list[str], joined: bytes | None = None) -> np.ndarray:
+    """The shingle hashes of normalised ``words`` as a numpy array (with repeats); ``joined`` as
+    for :func:`_word_crcs`."""
+    if not words:
         return np.zeros(0, dtype=np.uint64)
-    if len(h) < 3:
-        h = (h + [0, 0])[:3]
+    arr = _word_crcs(words, joined)
+    if len(arr) < 3:
+        arr = np.concatenate([arr, np.zeros(3 - len(arr), dtype=np.uint64)])
     # ((a·K1) ^ (b·K2) ^ (c·K3)) >> 11, low 32 bits; every product of two 32-bit numbers fits
     # 64 bits, so numpy's uint64 arithmetic equals Python's.
-    arr = np.array(h, dtype=np.uint64)
     mixed = arr[:-2] * _K1
     mixed ^= arr[1:-1] * _K2
     mixed ^= arr[2:] * _K3
@@ -178,8 +177,9 @@ def fingerprint(article_id: Hashable, text: str, *, url: str | None = None, publ
                 words: list[str] | None = None, group_id: Hashable | None = None) -> Fingerprint:
     """Fingerprint an article. ``words`` may pass its normalised tokens if already computed."""
     words = normalise(text).split() if words is None else words
-    digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
-    values = _shingle_values(words)
+    joined = " ".join(words).encode("utf-8")
+    digest = hashlib.sha256(joined).hexdigest()
+    values = _shingle_values(words, joined)
     full = frozenset(values.tolist())
     sample = full if len(full) < SAMPLE_MIN else frozenset(values[(values & np.uint64(3)) == 0].tolist())
     return Fingerprint(article_id, normalise_url(url), digest, published, full, group_id, sample)

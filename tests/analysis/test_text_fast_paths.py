@@ -76,3 +76,30 @@ def test_fast_language_classifier_survives_a_full_state_table(monkeypatch: pytes
     for text in texts + [" ".join(texts[:20])]:
         assert fast.language(text) == model.classify(text)[0]
         assert fast._classify(text) == tuple(model.classify(text))
+
+
+def _reference_shingles(words: list[str]) -> frozenset[int]:
+    from zlib import crc32
+
+    h = [crc32(w.encode("utf-8")) for w in words]
+    if not h:
+        return frozenset()
+    if len(h) < 3:
+        h = (h + [0, 0])[:3]
+    return frozenset(((a * 0x9E3779B1) ^ (b * 0x85EBCA77) ^ (c * 0xC2B2AE3D)) >> 11 & 0xFFFFFFFF
+                     for a, b, c in zip(h, h[1:], h[2:]))
+
+
+def test_shingles_from_the_joined_text_equal_the_formula() -> None:
+    from analysis.text.dedup import SAMPLE_MIN, fingerprint, shingles
+
+    rng = random.Random(11)
+    pool = ["қазақстан", "фонд", "the", "2024", "ёлка", "a", "", "two words", "😀", "ü"]
+    lists = [[rng.choice(pool) for _ in range(rng.randint(0, 600))] for _ in range(200)]
+    lists += [[], ["one"], ["one", "two"], [""], ["", ""], ["a b", ""], ["a b", "", ""]]
+    for words in lists:
+        ref = _reference_shingles(words)
+        assert shingles(words) == ref
+        fp = fingerprint(1, "", words=words)
+        assert fp.shingles == ref
+        assert fp.sample == (ref if len(ref) < SAMPLE_MIN else frozenset(s for s in ref if not s & 3))
