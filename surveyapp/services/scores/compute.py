@@ -93,6 +93,20 @@ def _shrink(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([table.assign(method="direct"), shrunk], ignore_index=True)
 
 
+def _cell_codes(keys: pd.DataFrame) -> np.ndarray:
+    """One integer per cell (metric, segment, NGO, region, period) of the slim key frame: equal
+    codes for rows of the same cell whatever their method (a missing region is a value)."""
+    region, _ = pd.factorize(keys["region_id"], use_na_sentinel=False)
+    ngo, _ = pd.factorize(keys["ngo_key"])
+    code = np.zeros(len(keys), dtype=np.int64)
+    for part, size in ((keys["metric"].cat.codes.to_numpy(), len(keys["metric"].cat.categories)),
+                       (keys["segment"].cat.codes.to_numpy(), len(keys["segment"].cat.categories)),
+                       (ngo, int(ngo.max()) + 1 if len(ngo) else 1), (region, int(region.max()) + 1 if len(region) else 1),
+                       (keys["period"].cat.codes.to_numpy(), len(keys["period"].cat.categories))):
+        code = code * (size + 1) + (part.astype(np.int64) + 1)  # +1: a missing label (−1) is a value too
+    return code
+
+
 def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     """Suppress respondent cells with n < min_n, and complementary cells so that no suppressed cell
     can be derived from a published total (the national row, or the ``all`` segment of a region)
@@ -101,11 +115,12 @@ def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     The rule runs on a slim copy of the keys (text keys as categoricals, so grouping does not
     hash millions of strings); its verdict is then applied to the full table."""
     # Only respondent-based cells fall under the rule: media counts and checklists are not samples.
-    counted = {m: bool(getattr(METRICS_BY_KEY.get(m), "from_respondents", True)) for m in table["metric"].unique()}
     keys = pd.DataFrame({column: pd.Categorical(table[column]) for column in ("metric", "segment", "method", "period")})
+    counted = np.array([bool(getattr(METRICS_BY_KEY.get(m), "from_respondents", True))
+                        for m in keys["metric"].cat.categories], dtype=bool)
     keys["ngo_key"] = table["ngo_id"].astype("Int64").fillna(-1).to_numpy()
     keys["region_id"] = table["region_id"].array
-    keys["n"] = table["n"].where(table["metric"].map(counted).to_numpy(dtype=bool), pd.NA).array
+    keys["n"] = table["n"].where(counted[keys["metric"].cat.codes.to_numpy()], pd.NA).array
     verdict = suppress(keys, keys=("metric", "segment", "method", "ngo_key", "region_id", "period"),
                        totals={"region_id": None, "segment": "all"}, min_n=min_n, values=())
     out = table.reset_index(drop=True).copy()
@@ -113,11 +128,9 @@ def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
     reason = verdict["suppression"].to_numpy().copy()
     # A shrunk row is a known blend of its direct cell and the published national one, so it is
     # withheld whenever that direct cell is (shrunk lines have no totals of their own to protect them).
-    cell = ["metric", "segment", "ngo_key", "region_id", "period"]
     direct = (keys["method"] == "direct").to_numpy()
-    withheld = keys.loc[direct & hidden, cell].drop_duplicates().assign(_withheld=True)
-    follow = keys[cell].merge(withheld, on=cell, how="left")["_withheld"].eq(True).to_numpy()
-    follow = follow & (keys["method"] == "shrunk").to_numpy() & ~hidden
+    cell = _cell_codes(keys)
+    follow = np.isin(cell, cell[direct & hidden]) & (keys["method"] == "shrunk").to_numpy() & ~hidden
     hidden[follow] = True
     reason[follow] = "complementary"
     for column in ("estimate", "se", "ci_low", "ci_high"):

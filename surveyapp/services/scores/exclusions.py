@@ -21,8 +21,9 @@ def exclusion_rows(respondents: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFram
     """Snapshot-table rows counting, per period and survey mode, the responses that entered the
     estimates (``responses_kept``) and those the quality checks dropped (``responses_flagged``).
 
-    ``respondents`` holds every response (columns ``response_id``, ``period``, ``mode``); ``kept``
-    the ones that passed (``response_id``). Counts are numbers of responses.
+    ``respondents`` holds every response (columns ``response_id``, ``period``, ``mode``, optionally
+    ``rid``); ``kept`` the ones that passed (``response_id``, or ``rid`` when both frames have it).
+    Counts are numbers of responses.
     """
     columns = ["metric", "ngo_id", "region_id", "period", "segment", "method", "estimate", "ci_low", "ci_high",
                "n", "n_eff", "suppressed"]
@@ -30,7 +31,10 @@ def exclusion_rows(respondents: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFram
         return pd.DataFrame(columns=columns)
     frame = respondents[["response_id", "period", "mode"]].copy()
     frame["mode"] = frame["mode"].fillna("open").astype(str)
-    frame["kept"] = frame["response_id"].isin(set(kept["response_id"])).to_numpy()
+    if "rid" in respondents and "rid" in kept:  # integer row ids (``extract``): no string hashing
+        frame["kept"] = np.isin(respondents["rid"].to_numpy(), kept["rid"].to_numpy())
+    else:
+        frame["kept"] = frame["response_id"].isin(set(kept["response_id"])).to_numpy()
     counts = frame.groupby(["period", "mode"])["kept"].agg(["sum", "size"]).reset_index()
     rows = []
     for period, mode, n_kept, n_all in counts.itertuples(index=False):
