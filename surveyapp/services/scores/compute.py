@@ -58,12 +58,13 @@ def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.Dat
     full = compute_indices(answers, votes=votes, mentions=mentions, checklists=checklists, weights=weights,
                            keys=KEYS, survey=survey.pop("all"))
     full["segment"] = "all"
-    parts = [full, *(table.assign(segment=name) for name, table in survey.items())]
-    table = pd.concat(parts, ignore_index=True)
-    table["metric"] = table["metric"].replace(RENAME)
-    copies = table[table["metric"].isin(list(COPIES)) & (table["segment"] == "all")].copy()
+    # Renamed and copied metrics occur only in the ``all`` table (the segment tables hold survey
+    # metrics alone), so both steps run on it rather than on every segment's rows.
+    full["metric"] = full["metric"].replace(RENAME)
+    copies = full[full["metric"].isin(list(COPIES))].copy()
     copies["metric"] = copies["metric"].map(COPIES)
-    return pd.concat([table, copies], ignore_index=True)
+    return pd.concat([full, *(table.assign(segment=name) for name, table in survey.items()), copies],
+                     ignore_index=True)
 
 
 def _shrink(table: pd.DataFrame) -> pd.DataFrame:
