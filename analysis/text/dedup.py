@@ -245,6 +245,8 @@ class DuplicateIndex:
         self.max_postings = max_postings
         self.window_days = window_days
         self._items: list[Fingerprint] = []
+        #: len(shingles) of each item (read for every candidate; cheaper than the set's header)
+        self._sizes: list[int] = []
         #: shingle → the one article holding it (an int), the list of those holding it, or
         #: _COMMON once more than max_postings articles did (boilerplate, for good)
         self._postings: dict[int, int | list[int]] = {}
@@ -280,10 +282,11 @@ class DuplicateIndex:
             # shingles a quarter is visible when either text is sampled.
             floor = 0.35 * 0.25 * t * t * n - unindexed
             candidates = []
+            sizes = self._sizes
             for i, k in shared.items():
                 if k < floor:
                     continue
-                m = len(self._items[i].shingles)
+                m = sizes[i]
                 share = 1.0 if n < SAMPLE_MIN and m < SAMPLE_MIN else 0.35 * 0.25
                 if k + unindexed >= share * t * math.sqrt(n * m):
                     candidates.append(i)
@@ -301,6 +304,7 @@ class DuplicateIndex:
         stored = replace(fp, group_id=match.group_id) if match is not None else fp
         idx = len(self._items)
         self._items.append(stored)
+        self._sizes.append(len(stored.shingles))
         for s in existing:
             ids = postings[s]
             if type(ids) is list:

@@ -6,7 +6,7 @@ Offsets are character offsets into the text that was analysed (``end`` exclusive
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .aliases import AliasIndex
 from .document import Document, prepare
@@ -48,7 +48,9 @@ class Mention:
 
     def with_tone(self, tone: float, label: str, source: str) -> Mention:
         """A copy with the tone fields set."""
-        return replace(self, tone=tone, label=label, tone_source=source)
+        return Mention(self.kind, self.ngo_id, self.region_code, self.alias, self.alias_kind, self.matched,
+                       self.start, self.end, self.sentence, self.sentence_index, self.sentence_start,
+                       self.language, self.field, tone, label, source)
 
 
 def _to_mention(doc: Document, match: Match, kind: str, field: str) -> Mention:
