@@ -180,3 +180,29 @@ def test_recompute_clears_the_weight_of_a_newly_excluded_response_only(db, regio
     weights = {r.id: r.weight for r in db.session.scalars(select(Response))}
     assert weights[flagged.id] is None
     assert all(w is not None and w > 0 for rid, w in weights.items() if rid != flagged.id)
+
+
+def test_stored_flags_of_rows_sharing_list_objects_equal_those_of_separate_lists():
+    speeder, empty = ["speeder"], []
+    shared = pd.Series([speeder, empty, speeder, ["honeypot"], empty], dtype=object)
+    separate = pd.Series([["speeder"], [], ["speeder"], ["honeypot"], []], dtype=object)
+    assert stored_flags(shared).equals(stored_flags(separate))
+    assert stored_flags(shared)["speeder"].tolist() == [True, False, True, False, False]
+
+
+def test_snapshot_rows_write_plain_python_ids_and_star_keys_for_missing_ones():
+    from surveyapp.services.scores.store import SNAPSHOT_COLUMNS, snapshot_rows
+
+    table = pd.DataFrame({
+        "metric": ["awareness", "awareness", "trust_index"], "ngo_id": pd.array([3, None, 3], dtype="Int64"),
+        "region_id": pd.Series([7.0, np.nan, np.nan]), "period": ["2026-Q1"] * 3, "segment": ["all", "urban", "all"],
+        "method": ["direct", "direct", "shrunk"], "estimate": [50.0, 40.0, np.nan], "ci_low": [40.0, 30.0, np.nan],
+        "ci_high": [60.0, 50.0, np.nan], "n": [12, 30, 4], "n_eff": [10.5, 25.0, 3.0],
+        "suppressed": [False, False, True]})
+    rows = [dict(zip(SNAPSHOT_COLUMNS, r)) for r in snapshot_rows(table, "now")]
+    assert [r["key"] for r in rows] == ["awareness|3|7|2026-Q1|all|direct", "awareness|*|*|2026-Q1|urban|direct",
+                                        "trust_index|3|*|2026-Q1|all|shrunk"]
+    assert [(r["ngo_id"], r["region_id"]) for r in rows] == [(3, 7), (None, None), (3, None)]
+    assert all(type(v) is int for r in rows for v in (r["ngo_id"], r["region_id"]) if v is not None)
+    assert rows[2]["estimate"] is None and rows[2]["n_eff"] is None and rows[2]["suppressed"] is True
+    assert rows[0]["computed_at"] == "now" and rows[1]["n"] == 30
