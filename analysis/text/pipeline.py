@@ -38,7 +38,10 @@ class ArticleAnalysis:
     fingerprint: Fingerprint
 
 
-def _with_tones(mentions: list[Mention], scorer: ToneScorer) -> list[Mention]:
+def _with_tones(mentions: list[Mention], scorer: ToneScorer, norms: dict[str, str] | None = None) -> list[Mention]:
+    """Mentions with the tone of each NGO mention set. ``norms``: the normalised text of each
+    field, whose slice is a sentence's normalisation unless the sentence has a capital sigma (the
+    one character Python lower-cases by context)."""
     todo = [i for i, m in enumerate(mentions) if m.kind == "ngo"]
     if not todo:
         return mentions
@@ -46,7 +49,12 @@ def _with_tones(mentions: list[Mention], scorer: ToneScorer) -> list[Mention]:
     for i in todo:
         m = mentions[i]
         offset = m.sentence_start
-        windows.append(make_window(m.sentence, m.start - offset, m.end - offset, window_tokens=scorer.window_tokens))
+        field_norm = norms.get(m.field) if norms else None
+        norm = None
+        if field_norm is not None and "Σ" not in m.sentence:
+            norm = field_norm[offset:offset + len(m.sentence)]
+        windows.append(make_window(m.sentence, m.start - offset, m.end - offset, window_tokens=scorer.window_tokens,
+                                   normalised=norm))
     tones = scorer.score_windows(windows, [mentions[i].language for i in todo])
     out = list(mentions)
     for i, tone in zip(todo, tones, strict=True):
@@ -79,7 +87,7 @@ def analyse_article(
     mentions = find_mentions(title_doc, index, gazetteer, field="title") if title_doc.words else []
     mentions += find_mentions(body, index, gazetteer, field="text")
     if tone_scorer is not None:
-        mentions = _with_tones(mentions, tone_scorer)
+        mentions = _with_tones(mentions, tone_scorer, {"title": title_doc.norm, "text": body.norm})
     regions = sorted({m.region_code for m in mentions if m.region_code})
     ngo_ids = list(dict.fromkeys(m.ngo_id for m in mentions if m.kind == "ngo"))
     words = body.words or title_doc.words

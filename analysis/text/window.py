@@ -42,11 +42,12 @@ class Window:
 
 
 def make_window(text: str, start: int | None = None, end: int | None = None, *,
-                window_tokens: int = WINDOW_TOKENS) -> Window:
+                window_tokens: int = WINDOW_TOKENS, normalised: str | None = None) -> Window:
     """Build the window of the mention ``text[start:end]`` (``text`` is its sentence or any text
     containing it); with ``start``/``end`` ``None`` the whole text (first :data:`MAX_TOKENS`
-    tokens). Raises ``ValueError`` if the span is outside the text or covers no token."""
-    norm = normalise(text)
+    tokens). ``normalised`` may pass ``normalise(text)`` when the caller has it. Raises
+    ``ValueError`` if the span is outside the text or covers no token."""
+    norm = normalise(text) if normalised is None or len(normalised) != len(text) else normalised
     spans = [m.span() for m in _TOKEN.finditer(norm)]  # tokens as (start, end), no Token objects
     if start is None or end is None:
         spans = spans[:MAX_TOKENS]

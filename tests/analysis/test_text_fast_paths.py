@@ -116,3 +116,20 @@ def test_sentence_candidates_match_the_plain_pattern() -> None:
     for _ in range(20000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 60)))
         assert [m.span() for m in plain.finditer(text)] == [m.span() for m in _CANDIDATE.finditer(text)], text
+
+
+def test_tone_windows_from_the_article_normalisation_equal_those_from_the_sentence() -> None:
+    from analysis.text import AliasIndex, ToneScorer, find_mentions, prepare
+    from analysis.text.pipeline import _with_tones
+    from tests.analysis.test_text_mentions import CNOK
+
+    index = AliasIndex.build(CNOK)
+    scorer = ToneScorer()
+    texts = ["КНОК провела прекрасную акцию ΟΔΟΣ ΣΑΣ. Эксперты раскритиковали КНОК за провал.",
+             "İstanbul: CNOK did a wonderful job! ΣΑΣ. Residents accused CNOK of fraud.",
+             "Жители благодарят КНОК. " * 10 + "ΣΙΣ КНОК не помогла."]
+    for text in texts:
+        doc = prepare(text)
+        mentions = find_mentions(doc, index)
+        assert mentions
+        assert _with_tones(mentions, scorer, {"text": doc.norm}) == _with_tones(mentions, scorer)
