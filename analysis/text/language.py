@@ -79,6 +79,8 @@ _KK_LETTER = re.compile("[әғқңөұүһі]")
 _CYR_LETTER = re.compile("[а-яёәғқңөұүһі]")
 _LATIN_LETTER = re.compile("[a-z]")
 _NOT_CYRILLIC = re.compile("[^ а-яёәғқңөұүһі]")
+#: From a Kazakh letter to the end of its word: one match per word that has one.
+_KK_WORD = re.compile(r"[әғқңөұүһі]\S*")
 #: Distinct model inputs whose language is remembered (bounded LRU; syndicated copies and
 #: boilerplate repeat sentences verbatim).
 MODEL_CACHE_SIZE = 65_536
@@ -95,7 +97,7 @@ def _word_scripts(words: list[str], norm: str) -> tuple[int, int, int]:
     """(words with a Cyrillic letter, words with Latin but no Cyrillic letters, words with a
     Kazakh letter) of a chunk's normalised ``words`` (``norm``: the chunk)."""
     if _NOT_CYRILLIC.search(norm) is None:  # Cyrillic words only: count the Kazakh ones
-        return len(words), 0, len(words) - sum(map(_KK.isdisjoint, words))
+        return len(words), 0, len(_KK_WORD.findall(norm))
     cyr = latin = kk = 0
     for word in words:
         if not _KK.isdisjoint(word):

@@ -133,3 +133,14 @@ def test_tone_windows_from_the_article_normalisation_equal_those_from_the_senten
         mentions = find_mentions(doc, index)
         assert mentions
         assert _with_tones(mentions, scorer, {"text": doc.norm}) == _with_tones(mentions, scorer)
+
+
+def test_kazakh_word_count_by_pattern_equals_the_count_by_word() -> None:
+    from analysis.text.language import _KK, _word_scripts
+
+    rng = random.Random(8)
+    pool = list("абвқәіүұөңғһ ") + ["  ", "ё", "қазақ", "и"]
+    for _ in range(5000):
+        norm = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+        words = norm.split()
+        assert _word_scripts(words, norm) == (len(words), 0, sum(1 for w in words if not _KK.isdisjoint(w)))
