@@ -206,3 +206,9 @@ def test_snapshot_rows_write_plain_python_ids_and_star_keys_for_missing_ones():
     assert all(type(v) is int for r in rows for v in (r["ngo_id"], r["region_id"]) if v is not None)
     assert rows[2]["estimate"] is None and rows[2]["n_eff"] is None and rows[2]["suppressed"] is True
     assert rows[0]["computed_at"] == "now" and rows[1]["n"] == 30
+
+
+def test_answer_ids_map_to_positions_by_runs_as_a_lookup_per_row_would():
+    index = pd.Index(["a", "b", "c"])
+    for ids in (["b", "b", "a", "x", "x", "c", "b", "b"], ["c"], [], pd.Series(["a", "a", "c"], dtype="str")):
+        assert extract._positions(ids, index).tolist() == index.get_indexer(list(ids)).tolist()
