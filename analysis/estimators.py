@@ -128,7 +128,9 @@ def weighted_proportion(
     x, w = _clean(x, weights)
     if np.any((x != 0) & (x != 1)):
         raise ValueError("a proportion needs values 0 or 1 (NaN for missing)")
-    stats = proportion_from_sums(np.array([w.sum()]), np.array([w @ x]), np.array([w @ w]), level=level)
+    total = w.sum()
+    # The dot product and the sum round differently: cap Σw·x at Σw so that an all-ones share is 1, not 1 + 1 ulp.
+    stats = proportion_from_sums(np.array([total]), np.array([min(w @ x, total)]), np.array([w @ w]), level=level)
     return _scalar(stats, int(x.size))
 
 
