@@ -144,3 +144,24 @@ def test_kazakh_word_count_by_pattern_equals_the_count_by_word() -> None:
         norm = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
         words = norm.split()
         assert _word_scripts(words, norm) == (len(words), 0, sum(1 for w in words if not _KK.isdisjoint(w)))
+
+
+def test_vader_with_direct_punctuation_look_ups_scores_as_nltk() -> None:
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    from analysis.text import vader
+
+    analyzer = vader._vader()
+    assert vader._polarity.__func__ is not SentimentIntensityAnalyzer.polarity_scores  # the fast path is on
+    rng = random.Random(3)
+    marks = list("!?.,;:-'\"()[]…«»") + ["!!", "?!", ":)", ":(", ":D", "<3", "--", "...", "!?!"]
+    words = ("good bad not very kind of but GREAT terrible the Org didn't can't fraud amazing love hate never "
+             "wonderful help no").split()
+    for _ in range(3000):
+        tokens = []
+        for _ in range(rng.randint(0, 25)):
+            w = rng.choice(words)
+            w = (rng.choice(marks) if rng.random() < 0.3 else "") + w + (rng.choice(marks) if rng.random() < 0.3 else "")
+            tokens.append(rng.choice(marks) if rng.random() < 0.1 else w)
+        text = " ".join(tokens)
+        assert vader._polarity(text) == analyzer.polarity_scores(text), text
