@@ -66,17 +66,22 @@ def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues
     construct_code = np.asarray(construct.cat.codes, dtype=np.int64)[rated]
     values = value[rated]
     out: dict[str, RespondentValues] = {}
-    for metric, (name, transform) in RESPONDENT_METRICS.items():
-        if name not in names:
-            continue
+    # Selection and respondent counts per construct, shared by the metrics built on it (four on trust).
+    by_construct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    for name in {name for name, _ in RESPONDENT_METRICS.values() if name in names}:
         mask = construct_code == names.index(name)
-        if not mask.any():
+        if mask.any():
+            rows = codes[mask]
+            counts = np.bincount(rows, minlength=len(uniques))
+            present = np.flatnonzero(counts)
+            by_construct[name] = (values[mask], rows, counts[present], present)
+    for metric, (name, transform) in RESPONDENT_METRICS.items():
+        if name not in by_construct:
             continue
-        x = np.asarray(transform(values[mask]), dtype=float)
-        counts = np.bincount(codes[mask], minlength=len(uniques))
-        sums = np.bincount(codes[mask], weights=x, minlength=len(uniques))
-        present = np.flatnonzero(counts)
-        out[metric] = RespondentValues(sums[present] / counts[present], region_codes[present], period_codes[present],
+        selected, rows, counts, present = by_construct[name]
+        x = np.asarray(transform(selected), dtype=float)
+        sums = np.bincount(rows, weights=x, minlength=len(uniques))
+        out[metric] = RespondentValues(sums[present] / counts, region_codes[present], period_codes[present],
                                        settlement[present], weight[present])
     return out, pd.Index(regions), pd.Index(np.asarray(periods, dtype=object))
 
