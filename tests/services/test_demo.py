@@ -237,6 +237,33 @@ def test_articles_name_ngos_and_regions_in_three_languages(db, regions):
     assert sum(o.region_id is None for o in outlets) >= 3
 
 
+def test_a_demo_story_uploaded_again_is_found_as_a_copy(db, regions):
+    """Demo articles carry the same URL and content keys as uploaded ones (the same functions), so a
+    monitor re-uploading a demo story, or its text weeks later elsewhere, is told it is a copy."""
+    import datetime as dt
+
+    from analysis.text import content_hash
+    from surveyapp.services.media.duplicates import url_hash
+    from surveyapp.services.media.ingest import ingest_articles
+    from tests.factories import make_user
+
+    build_demo(seed=2026, scale=SCALE)
+    for article in db.session.scalars(select(Article)):
+        assert article.url_hash == url_hash(article.url)
+        assert article.content_hash == content_hash(f"{article.title}\n{article.body}")
+    story = db.session.scalars(select(Article).where(Article.status == "accepted").order_by(Article.id)).first()
+    base = {"title": story.title, "text": story.body, "language": story.language}
+    again = {**base, "url": story.url.replace("https://", "HTTPS://www.") + "/?utm_source=tg",
+             "outlet": story.outlet.name, "published": story.published_on.isoformat()}
+    later = (story.published_on + dt.timedelta(days=40)).isoformat()  # outside the ±7-day similarity window:
+    reprint = {**base, "url": "https://elsewhere.example/reprint/1", "outlet": "Басқа басылым", "published": later}
+    report = ingest_articles([("again", again), ("reprint", reprint)], uploader=make_user("monitor"),
+                             today=dt.date(2027, 1, 1))
+    same_url, copy = report.items  # only the content key can find the reprint
+    assert (same_url.status, same_url.stored, same_url.duplicate_of) == ("duplicate", False, story.id)
+    assert (copy.status, copy.stored, copy.duplicate_of) == ("duplicate", True, story.id)
+
+
 def test_kazakh_text_round_trips(db, regions):
     build_demo(seed=2026, scale=0.03)
     db.session.commit()

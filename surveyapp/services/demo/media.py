@@ -6,13 +6,14 @@ of critical stories at the start of 2026-Q2 (a media spike), rising ones more pr
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
 
+from analysis.text import content_hash
 from models import Article, Outlet, Region, db
 
+from ..media.duplicates import url_hash
 from .model import DATA_END, WAVES, NGOProfile
 from .places import place_phrases
 from .texts import SENTENCES, SYNDICATION_NOTES, TITLES, TONES
@@ -64,15 +65,6 @@ def insert_outlets(regions: dict[str, Region]) -> list[OutletInfo]:
     db.session.add_all(rows)
     db.session.flush()
     return [OutletInfo(o.id, o.name, spec[1], spec[2], o.website or "", spec[4]) for o, spec in zip(rows, OUTLETS)]
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def content_hash(title: str, body: str) -> str:
-    """SHA-256 of the title and body, lower-cased with whitespace collapsed."""
-    return _sha256(" ".join(f"{title}\n{body}".lower().split()))
 
 
 def _name_slots(p: NGOProfile, lang: str, short: bool) -> dict[str, str]:
@@ -131,8 +123,9 @@ def compose(p: NGOProfile, other: NGOProfile | None, lang: str, tone: str, place
 
 def _article(outlet: OutletInfo, lang: str, day: dt.date, title: str, body: str, serial: int) -> Article:
     url = f"{outlet.website}/{lang}/{day:%Y/%m/%d}/story-{serial:05d}"
-    return Article(outlet_id=outlet.id, url=url, url_hash=_sha256(url.lower()), title=title, body=body,
-                   language=lang, published_on=day, content_hash=content_hash(title, body), status="accepted",
+    # the same keys as an upload (``media.ingest``), so re-uploading a demo story is found as a copy
+    return Article(outlet_id=outlet.id, url=url, url_hash=url_hash(url), title=title, body=body,
+                   language=lang, published_on=day, content_hash=content_hash(f"{title}\n{body}"), status="accepted",
                    synthetic=True)
 
 
