@@ -17,6 +17,7 @@ everything goes to py3langid.
 from __future__ import annotations
 
 import math
+import threading
 from array import array
 from collections import Counter
 from typing import Any
@@ -39,6 +40,7 @@ class FastClassifier:
     def __init__(self, identifier: Any) -> None:
         self.identifier = identifier
         self.fast = False
+        self._lock = threading.Lock()
         try:
             if (len(identifier.nb_classes) != 2 or not identifier._norm_probs or identifier._alias_pairs
                     or identifier.min_confidence is not None):
@@ -108,9 +110,13 @@ class FastClassifier:
             self._table[(sid << 8) | byte] = nxt
         return nxt
 
-    def _features(self, data: bytes, retry: bool = True) -> list[int]:
+    def _features(self, data: bytes) -> list[int]:
         """The feature emitted at each byte of ``data`` (py3langid's ``visit_counts`` before
-        counting), in order."""
+        counting), in order. One thread walks at a time: walking adds states to the table."""
+        with self._lock:
+            return self._walk_table(data, True)
+
+    def _walk_table(self, data: bytes, retry: bool) -> list[int]:
         table, emits = self._table, self._emits
         features: list[int] = []
         append = features.append
@@ -121,7 +127,7 @@ class FastClassifier:
                 nxt = self._step(sid, byte)
                 if nxt < 0:  # table full: start afresh, or walk py3langid's array for a huge text
                     self._clear()
-                    return self._features(data, False) if retry else self._walk(data)
+                    return self._walk_table(data, False) if retry else self._walk(data)
             sid = nxt
             f = emits[sid]
             if f >= 0:

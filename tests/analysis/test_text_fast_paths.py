@@ -165,3 +165,19 @@ def test_vader_with_direct_punctuation_look_ups_scores_as_nltk() -> None:
             tokens.append(rng.choice(marks) if rng.random() < 0.1 else w)
         text = " ".join(tokens)
         assert vader._polarity(text) == analyzer.polarity_scores(text), text
+
+
+def test_fast_language_classifier_is_safe_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.text import langid_fast
+    from analysis.text.language import _model
+
+    model = _model()
+    monkeypatch.setattr(langid_fast, "TABLE_STATES", 300)  # states are added and cleared while others walk
+    fast = langid_fast.FastClassifier(model)
+    texts = _mixed_texts(2000, 13)
+    expected = [model.classify(t)[0] for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(fast.language, texts))
+    assert got == expected
