@@ -252,7 +252,8 @@ class DuplicateIndex:
         self._postings: dict[int, int | list[int]] = {}
         self._urls: dict[str, int] = {}
         self._hashes: dict[str, int] = {}
-        self._expired: set[int] = set()
+        #: indices of the items still in the shingle index, ascending (prune scans only these)
+        self._live: list[int] = []
 
     def __len__(self) -> int:
         return len(self._items)
@@ -305,6 +306,7 @@ class DuplicateIndex:
         idx = len(self._items)
         self._items.append(stored)
         self._sizes.append(len(stored.shingles))
+        self._live.append(idx)
         for s in existing:
             ids = postings[s]
             if type(ids) is list:
@@ -325,10 +327,12 @@ class DuplicateIndex:
         day with ``today - 7 days``; URL and content-hash matches to them are kept. Returns how
         many articles were dropped from the shingle index."""
         dropped = 0
-        for i, fp in enumerate(self._items):
-            if i in self._expired or fp.published is None or fp.published >= before:
+        live: list[int] = []
+        for i in self._live:
+            fp = self._items[i]
+            if fp.published is None or fp.published >= before:
+                live.append(i)
                 continue
-            self._expired.add(i)
             dropped += 1
             for s in _sample_of(fp):
                 ids = self._postings.get(s)
@@ -336,6 +340,7 @@ class DuplicateIndex:
                     del self._postings[s]
                 elif type(ids) is list and i in ids:
                     ids.remove(i)
+        self._live = live
         return dropped
 
     def groups(self) -> dict[Hashable, Hashable]:
