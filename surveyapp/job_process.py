@@ -38,15 +38,18 @@ def encode_request(config: dict[str, Any], job_id: str, kind: str, args: tuple[A
 def decode_request(data: bytes) -> tuple[dict[str, Any], str, str, list[Any]]:
     """(config, job id, kind, args) from :func:`encode_request`'s document. Raises ValueError."""
     doc = json.loads(data)
-    if not isinstance(doc, dict) or not isinstance(doc.get("args"), list):
-        raise ValueError("not a job request")
+    if not isinstance(doc, dict):
+        raise ValueError("not a job request: expected a JSON object")
+    for name, kind in (("job_id", str), ("kind", str), ("args", list)):
+        if not isinstance(doc.get(name), kind):
+            raise ValueError(f"not a job request: {name} missing or not a {kind.__name__}")
 
     def arg(value: Any) -> Any:
         if isinstance(value, dict) and set(value) == {"bytes"}:
             return base64.b64decode(value["bytes"])
         return value
 
-    return dict(doc.get("config") or {}), str(doc["job_id"]), str(doc["kind"]), [arg(a) for a in doc["args"]]
+    return dict(doc.get("config") or {}), doc["job_id"], doc["kind"], [arg(a) for a in doc["args"]]
 
 
 def main(stdin: BinaryIO | None = None) -> int:

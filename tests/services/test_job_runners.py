@@ -48,10 +48,11 @@ def test_request_round_trip_keeps_bytes_and_text_and_only_the_needed_settings():
     assert args == [data, "<script>.csv", 7, None]
 
 
-@pytest.mark.parametrize("raw", [b"", b"\xff\xfe", b"[]", b'{"job_id": "x", "kind": "y", "args": "no"}',
-                                 b'{"args": []}'])
-def test_a_malformed_request_is_refused(raw):
-    with pytest.raises((ValueError, KeyError)):
+@pytest.mark.parametrize(("raw", "named"), [
+    (b"", None), (b"\xff\xfe", None), (b"[]", "JSON object"), (b'{"job_id": "x", "kind": "y", "args": "no"}', "args"),
+    (b'{"args": []}', "job_id"), (b'{"job_id": "x", "kind": 7, "args": []}', "kind")])
+def test_a_malformed_request_is_refused_naming_what_is_wrong(raw, named):
+    with pytest.raises(ValueError, match=named):
         job_process.decode_request(raw)
 
 
