@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, String, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy import column as sql_column
 from sqlalchemy import table as sql_table
 
@@ -52,14 +52,17 @@ def _per_distinct(column: pd.Series, convert: Callable[[Any], object], missing: 
     return values[codes].tolist()  # code −1 (NA) picks ``missing``
 
 
-def snapshot_rows(table: pd.DataFrame, computed_at: object = None) -> list[tuple[object, ...]]:
-    """Snapshot rows for bulk insert from the long table, as tuples in ``SNAPSHOT_COLUMNS`` order
-    (suppressed rows carry no value; ``computed_at`` defaults to now).
+def snapshot_rows(table: pd.DataFrame, computed_at: object = None, *,
+                  columns: Sequence[str] = SNAPSHOT_COLUMNS) -> list[tuple[object, ...]]:
+    """Snapshot rows for bulk insert from the long table, as tuples of ``columns`` (default
+    ``SNAPSHOT_COLUMNS``, in that order), one per table row in table order (suppressed rows carry
+    no value; ``computed_at`` defaults to now).
 
     Built column by column (``tolist`` gives plain Python values), not with ``DataFrame.to_dict``,
     which boxes every cell through pandas and took ~15 s for 650,000 rows. Ids and the text parts
     of the key are converted once per distinct value.
     """
+    columns_out = tuple(columns)
     suppressed = table["suppressed"].fillna(False).astype(bool).to_numpy()
     ngo = _per_distinct(table["ngo_id"], int, None)
     region = _per_distinct(table["region_id"], int, None)
@@ -67,20 +70,51 @@ def snapshot_rows(table: pd.DataFrame, computed_at: object = None) -> list[tuple
     region_text = _per_distinct(table["region_id"], lambda v: str(int(v)), "*")
     metric, period = table["metric"].astype(str).tolist(), table["period"].astype(str).tolist()
     segment, method = table["segment"].astype(str).tolist(), table["method"].astype(str).tolist()
-    columns: dict[str, list[object]] = {
+    values: dict[str, list[object]] = {
         "key": [f"{m}|{g}|{r}|{p}|{s}|{me}"
                 for m, g, r, p, s, me in zip(metric, ngo_text, region_text, period, segment, method)],
         "metric": metric, "period": period, "segment": segment, "method": method,
     }
     for column in ("estimate", "ci_low", "ci_high", "n_eff"):
-        values = pd.to_numeric(table[column], errors="coerce").astype(float).to_numpy().copy()
-        values[suppressed] = np.nan
-        columns[column] = _nullable(values)
-    columns["n"] = pd.to_numeric(table["n"], errors="coerce").fillna(0).astype(int).to_numpy().tolist()
-    columns["suppressed"] = suppressed.tolist()
-    columns["ngo_id"], columns["region_id"] = ngo, region
-    columns["computed_at"] = [utcnow() if computed_at is None else computed_at] * len(table)
-    return list(zip(*(columns[c] for c in SNAPSHOT_COLUMNS)))
+        numbers = pd.to_numeric(table[column], errors="coerce").astype(float).to_numpy().copy()
+        numbers[suppressed] = np.nan
+        values[column] = _nullable(numbers)
+    values["n"] = pd.to_numeric(table["n"], errors="coerce").fillna(0).astype(int).to_numpy().tolist()
+    values["suppressed"] = suppressed.tolist()
+    values["ngo_id"], values["region_id"] = ngo, region
+    if "computed_at" in columns_out:
+        values["computed_at"] = [utcnow() if computed_at is None else computed_at] * len(table)
+    return list(zip(*(values[c] for c in columns_out)))
+
+
+def _id_text(value: object) -> str:
+    return str(int(value))  # type: ignore[call-overload]
+
+
+#: The parts of a snapshot's ``key`` (``models.score.cell_key``): column and text of a value.
+KEY_PARTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
+    ("metric", str), ("ngo_id", _id_text), ("region_id", _id_text), ("period", str), ("segment", str),
+    ("method", str))
+
+
+def key_order(table: pd.DataFrame) -> np.ndarray:
+    """Row positions of ``table`` sorted by the text of each row's snapshot ``key`` (byte order;
+    a missing NGO or region is ``*``), computed from integer ranks of each key part, not from
+    the key strings. Rows are written in this order so the unique key index (and, mostly, the
+    lookup index) grows at its end instead of at random places: less work per row and fewer
+    pages dirtied. Which id a row gets carries no meaning.
+
+    Parts hold no ``|``, so comparing keys equals comparing the parts in turn, each as its text
+    followed by ``|``.
+    """
+    ranks = []
+    for column, text in KEY_PARTS:
+        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
+        labels = [text(u) + "|" for u in uniques] + ["*|"]  # code −1 (NA) picks the last label
+        rank = np.empty(len(labels), dtype=np.int64)
+        rank[np.argsort(np.array(labels, dtype=object), kind="stable")] = np.arange(len(labels))
+        ranks.append(rank[codes])
+    return np.lexsort(ranks[::-1]) if len(table) else np.zeros(0, dtype=np.int64)
 
 
 def alert_rows(alerts: list[AlertRecord]) -> list[dict[str, object]]:
@@ -123,6 +157,7 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
     Returns the rows written."""
     connection = db.session.connection()
     columns = list(SNAPSHOT_COLUMNS)
+    table = table.iloc[key_order(table)]
     if _uses_copy(connection):
         rows = snapshot_rows(table)
         if rows:
@@ -134,14 +169,21 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
             connection.execute(insert(ScoreSnapshot.__table__), [dict(zip(columns, r)) for r in rows[start:start + BATCH]])
         return rows
     # sqlite3 stores bools as 0/1 like SQLAlchemy's Boolean and takes floats, ints and texts as
-    # they are; only the timestamp needs the dialect's text form, computed once.
+    # they are. The timestamp, the same for every row, is a literal of the statement (rendered by
+    # SQLAlchemy in the dialect's text form) rather than a parameter bound per row.
     snapshots = ScoreSnapshot.__table__
+    bound = [c for c in columns if c != "computed_at"]
+    rows = snapshot_rows(table, columns=bound)
+    values: dict[str, Any] = {c: bindparam(c, type_=snapshots.c[c].type) for c in bound}
     process = snapshots.c.computed_at.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-    now = utcnow()
-    rows = snapshot_rows(table, process(now) if process else now)
-    compiled = insert(snapshots).values({c: bindparam(c, type_=snapshots.c[c].type) for c in columns}).compile(
-        dialect=connection.dialect)
-    if list(compiled.positiontup or []) != columns:
+    now = process(utcnow()) if process else utcnow()
+    quote = String().literal_processor(connection.dialect)
+    if quote is None:
+        raise RuntimeError("no literal form for the snapshot timestamp")
+    values["computed_at"] = literal_column(quote(str(now)))
+    statement = insert(snapshots).values(values)
+    compiled = statement.compile(dialect=connection.dialect)
+    if list(compiled.positiontup or []) != bound:
         raise RuntimeError("unexpected parameter order in the compiled snapshot INSERT")
     if rows:
         cursor = connection.connection.cursor()
