@@ -178,9 +178,12 @@ def _question_columns(frame: pd.DataFrame, question: np.ndarray) -> None:
 def load_answers(respondents: pd.DataFrame, periods: list[str] | None = None) -> pd.DataFrame:
     """Numeric answers to per-NGO questions: ``rid`` (the response's position in ``respondents``),
     construct, question code and type (categoricals from the small questions table, not strings
-    per row), NGO, value (scale points; NaN: don't know)."""
+    per row), NGO, value (scale points).
+
+    "Don't know" (no numeric value) is left out in SQL: every estimate leaves it out of its base,
+    so those rows (~5% of answers) are not read at all."""
     stmt = select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num).where(
-        Answer.ngo_id.is_not(None))
+        Answer.ngo_id.is_not(None), Answer.value_num.is_not(None))
     if periods:
         stmt = (stmt.join(Response, Response.id == Answer.response_id)
                 .join(Survey, Survey.id == Response.survey_id).where(Survey.period.in_(periods)))
@@ -200,7 +203,7 @@ def load_scale_answers_general(respondents: pd.DataFrame, periods: list[str] | N
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Response.survey_id)
-        .where(Question.type.in_(("scale5", "scale10")), Answer.ngo_id.is_(None))
+        .where(Question.type.in_(("scale5", "scale10")), Answer.ngo_id.is_(None), Answer.value_num.is_not(None))
     )
     if periods:
         stmt = stmt.where(Survey.period.in_(periods))
