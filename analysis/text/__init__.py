@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from .aliases import ALIAS_KINDS, AliasIndex, AliasRecord, ngo_alias_records
 from .dedup import (
-    DuplicateIndex,
     DuplicateMatch,
     Fingerprint,
     content_hash,
@@ -18,6 +17,7 @@ from .dedup import (
     normalise_url,
     shingles,
 )
+from .dedup_index import DuplicateIndex
 from .document import Document, prepare
 from .gazetteer import Gazetteer, RegionRecord, region_forms
 from .kazakh_stem import kk_case_forms, kk_stem

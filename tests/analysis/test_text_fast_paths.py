@@ -181,3 +181,77 @@ def test_fast_language_classifier_is_safe_across_threads(monkeypatch: pytest.Mon
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(fast.language, texts))
     assert got == expected
+
+
+def test_shingle_arrays_count_what_the_sets_intersect() -> None:
+    import numpy as np
+
+    from analysis.text.dedup import common_count, cosine, fingerprint, shingle_array
+
+    rng = random.Random(13)
+    vocab = [f"w{i}" for i in range(300)]
+    fps = [fingerprint(i, " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 700)))) for i in range(60)]
+    for fp in fps:
+        arr = shingle_array(fp)
+        assert arr.dtype == np.uint32 and arr.tolist() == sorted(fp.shingles)
+    for a, b in zip(fps, fps[1:] + fps[:1], strict=True):
+        n = common_count(shingle_array(a), shingle_array(b))
+        assert n == len(a.shingles & b.shingles) == common_count(shingle_array(b), shingle_array(a))
+        if a.shingles and b.shingles:
+            assert n / (len(a.shingles) * len(b.shingles)) ** 0.5 == cosine(a.shingles, b.shingles)
+
+
+def test_a_fingerprint_builds_its_shingle_set_only_when_read() -> None:
+    from dataclasses import replace
+
+    from analysis.text.dedup import Fingerprint, fingerprint
+
+    text = " ".join(f"слово{i}" for i in range(400))
+    fp = fingerprint(1, text, group_id=None)
+    assert fp.__dict__["_shingle_set"] is None  # a long text: only the array so far
+    moved = fp.relabelled(7, 3)
+    assert moved.__dict__["_shingle_set"] is None and (moved.article_id, moved.group, moved.sample) == (7, 3, fp.sample)
+    assert moved.shingles == fp.shingles and len(fp.shingles) == 398
+    assert moved == replace(fp, article_id=7, group_id=3)
+    plain = Fingerprint(1, None, fp.content_hash, None, set(fp.shingles))
+    assert plain == fp and hash(plain) == hash(fp) and isinstance(plain.shingles, frozenset)
+
+
+def test_the_index_on_arrays_finds_the_most_similar_set_as_cosine_measures_it() -> None:
+    from datetime import date, timedelta
+
+    from analysis.text import DuplicateIndex
+    from analysis.text.dedup import Fingerprint, cosine, fingerprint
+
+    rng = random.Random(17)
+    vocab = [f"w{i}" for i in range(1500)]
+    texts: list[str] = []
+    for _ in range(400):
+        if texts and rng.random() < 0.3:  # an edited copy of an earlier text, or a cut one
+            words = rng.choice(texts).split()
+            for j in rng.sample(range(len(words)), len(words) // rng.randint(3, 12)):
+                words[j] = rng.choice(vocab)
+            texts.append(" ".join(words[: rng.randint(len(words) // 2, len(words))]))
+        else:
+            texts.append(" ".join(rng.choice(vocab) for _ in range(rng.choice((20, 150, 400, 900)))))
+    arrays, sets = DuplicateIndex(), DuplicateIndex()
+    fps: list[Fingerprint] = []
+    found = 0
+    for i, text in enumerate(texts):
+        day = date(2026, 1, 1) + timedelta(days=i // 20)
+        if i % 20 == 0:
+            assert arrays.prune(day - timedelta(days=7)) == sets.prune(day - timedelta(days=7))
+        fp = fingerprint(i, text, published=day)
+        hand = Fingerprint(i, None, fp.content_hash, day, frozenset(fp.shingles), None, fp.sample)
+        got = arrays.add(fp)
+        assert got == sets.add(hand)
+        live = [c for c in fps if c.published >= day - timedelta(days=7)]  # not pruned yet
+        best = max((cosine(fp.shingles, c.shingles) for c in live), default=0.0)
+        if got is not None and got.reason == "shingles":
+            found += 1
+            assert got.similarity == round(cosine(fp.shingles, fps[got.article_id].shingles), 4)
+            assert got.similarity == round(best, 4)
+        elif got is None:
+            assert best < 0.5
+        fps.append(fp)
+    assert arrays.groups() == sets.groups() and found > 50

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -71,7 +70,7 @@ class BatchDuplicates:
     def group_of(self, fp: Fingerprint, article_id: int, known_group: int | None = None) -> tuple[int | None, int | None]:
         """(group id, id of the article it duplicates) for a stored article with fingerprint ``fp``;
         ``known_group`` is a group found by other means (same content hash in the database)."""
-        fp = replace(fp, article_id=article_id, group_id=known_group)
+        fp = fp.relabelled(article_id, known_group)  # (replace() would build the shingle set)
         match = self.index.add(fp)
         if known_group is not None:
             self.groups[article_id] = known_group
