@@ -14,8 +14,9 @@ from flask_login import current_user
 from models import db
 
 from ..clientaddr import client_address
-from ..database import begin_reads, own_write_transaction, write_transaction
+from ..database import begin_reads, own_write_transaction
 from ..extensions import limiter
+from ..group_commit import commit_write
 from ..services import antiabuse
 from ..services.surveys.definition import open_surveys, survey_definition, survey_summary
 from ..services.surveys.invitations import token_hash
@@ -89,9 +90,9 @@ def submit(survey_id: int) -> tuple[Response, int]:
     flags = _flags(spec.id, body.duration_s, invitation=spec.mode == "invitation")
     prepared = prepare_submission(spec, data, channel="api", flags=flags, duration_s=body.duration_s,
                                   invitation_hash=token_hash(body.token) if body.token else None)
-    with write_transaction(db.session):  # on SQLite: the write lock for the INSERTs and COMMIT only
-        result = store_submission(prepared, savepoint=False)
-        db.session.commit()
+    # On SQLite: the write lock for the INSERTs and the COMMIT only, shared with this worker's other
+    # submissions of the moment (one fsync for all of them, see group_commit).
+    result = commit_write(db.session, lambda savepoint: store_submission(prepared, savepoint=savepoint))
     return jsonify(result.body), result.status_code
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +139,11 @@ def _recheck(prepared: PreparedSubmission) -> PreparedSubmission:
     return prepared if fresh is spec else prepare_submission(fresh, prepared.data, **prepared.options)
 
 
+_SAVEPOINT, _ROLLBACK_TO, _RELEASE = (
+    "SAVEPOINT senim_submission", "ROLLBACK TO SAVEPOINT senim_submission", "RELEASE SAVEPOINT senim_submission",
+)
+
+
 def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) -> SubmitResult:
     """Write a prepared submission (or return the stored one for a replay). Flushes only.
 
@@ -155,20 +159,24 @@ def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) ->
         return prepared.result  # type: ignore[return-value]
     spec, clean, rows = prepared.spec, prepared.clean, prepared.answer_rows
     invitation_hash = prepared.options["invitation_hash"]
+    # Core statements on the session's connection: the ORM bulk-insert machinery costs more than the
+    # INSERTs themselves. A replay fails here on the unique constraint.
+    conn = db.session.connection()
+    if savepoint:  # a plain SAVEPOINT: the ORM's begin_nested costs more than both INSERTs
+        conn.exec_driver_sql(_SAVEPOINT)
     try:
-        with db.session.begin_nested() if savepoint else nullcontext():
-            if invitation_hash:
-                consume_token(spec.id, invitation_hash)
-            # Core statements on the session's connection: the ORM bulk-insert machinery costs more
-            # than the INSERTs themselves. A replay fails here on the unique constraint.
-            conn = db.session.connection()
-            conn.execute(_RESPONSES.insert(), [prepared.response_row])
-            if rows:
-                conn.execute(_ANSWERS.insert(), rows)
+        if invitation_hash:
+            consume_token(spec.id, invitation_hash)
+        conn.execute(_RESPONSES.insert(), [prepared.response_row])
+        if rows:
+            conn.execute(_ANSWERS.insert(), rows)
     except (IntegrityError, InvitationError) as exc:
         # A replay, or a concurrent identical request that won the race (or used the token for this
         # very submission): the SAVEPOINT (or the transaction) is rolled back and the stored row decides.
-        if not savepoint:
+        if savepoint:
+            conn.exec_driver_sql(_ROLLBACK_TO)
+            conn.exec_driver_sql(_RELEASE)
+        else:
             db.session.rollback()
         found = _existing(spec, clean, prepared.payload_hash)
         if found is not None:
@@ -176,6 +184,13 @@ def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) ->
         if isinstance(exc, InvitationError):
             raise
         raise ConflictError("The submission could not be stored", {"submission_id": "conflict"}) from None
+    except BaseException:
+        if savepoint:
+            conn.exec_driver_sql(_ROLLBACK_TO)
+            conn.exec_driver_sql(_RELEASE)
+        raise
+    if savepoint:
+        conn.exec_driver_sql(_RELEASE)
     submitted_on = prepared.response_row["submitted_on"]
     return SubmitResult(True, prepared.response_row["id"], _body(clean.submission_id, spec.id, len(rows), submitted_on))
 
