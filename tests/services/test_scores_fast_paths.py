@@ -214,21 +214,3 @@ def test_answer_ids_map_to_positions_by_runs_as_a_lookup_per_row_would():
     for ids in (["b", "b", "a", "x", "x", "c", "b", "b"], ["c"], [], pd.Series(["a", "a", "c"], dtype="str")):
         assert extract._positions(ids, index).tolist() == index.get_indexer(list(ids)).tolist()
 
-
-def test_key_order_sorts_rows_by_the_bytes_of_their_snapshot_keys():
-    from models import cell_key
-    from surveyapp.services.scores.store import key_order
-
-    table = pd.DataFrame({
-        "metric": ["trust_index", "trust", "trust", "awareness", "trust", "awareness", "trust"],
-        "ngo_id": pd.array([3, 10, 2, None, 2, 3, None], dtype="Int64"),
-        "region_id": pd.Series([7.0, np.nan, 12.0, 7.0, 7.0, np.nan, 1.0]),
-        "period": ["2026-Q1", "2026-Q2", "2026-Q1", "2026-Q1", "2026-Q1", "2025-Q4", "2026-Q1"],
-        "segment": ["all", "urban", "all", "rural", "all", "all", "all"],
-        "method": ["direct", "direct", "shrunk", "direct", "direct", "direct", "direct"]})
-    keys = [cell_key(r.metric, None if pd.isna(r.ngo_id) else int(r.ngo_id),
-                     None if pd.isna(r.region_id) else int(r.region_id), r.period, r.segment, r.method)
-            for r in table.itertuples()]
-    order = key_order(table)
-    assert [keys[i] for i in order] == sorted(keys, key=str.encode)
-    assert key_order(table.iloc[:0]).tolist() == []

@@ -62,7 +62,7 @@ def snapshot_rows(table: pd.DataFrame, computed_at: object = None, *,
     which boxes every cell through pandas and took ~15 s for 650,000 rows. Ids and the text parts
     of the key are converted once per distinct value.
     """
-    columns_out = tuple(columns)
+    wanted = tuple(columns)
     suppressed = table["suppressed"].fillna(False).astype(bool).to_numpy()
     ngo = _per_distinct(table["ngo_id"], int, None)
     region = _per_distinct(table["region_id"], int, None)
@@ -82,39 +82,9 @@ def snapshot_rows(table: pd.DataFrame, computed_at: object = None, *,
     values["n"] = pd.to_numeric(table["n"], errors="coerce").fillna(0).astype(int).to_numpy().tolist()
     values["suppressed"] = suppressed.tolist()
     values["ngo_id"], values["region_id"] = ngo, region
-    if "computed_at" in columns_out:
+    if "computed_at" in wanted:
         values["computed_at"] = [utcnow() if computed_at is None else computed_at] * len(table)
-    return list(zip(*(values[c] for c in columns_out)))
-
-
-def _id_text(value: object) -> str:
-    return str(int(value))  # type: ignore[call-overload]
-
-
-#: The parts of a snapshot's ``key`` (``models.score.cell_key``): column and text of a value.
-KEY_PARTS: tuple[tuple[str, Callable[[Any], str]], ...] = (
-    ("metric", str), ("ngo_id", _id_text), ("region_id", _id_text), ("period", str), ("segment", str),
-    ("method", str))
-
-
-def key_order(table: pd.DataFrame) -> np.ndarray:
-    """Row positions of ``table`` sorted by the text of each row's snapshot ``key`` (byte order;
-    a missing NGO or region is ``*``), computed from integer ranks of each key part, not from
-    the key strings. Rows are written in this order so the unique key index (and, mostly, the
-    lookup index) grows at its end instead of at random places: less work per row and fewer
-    pages dirtied. Which id a row gets carries no meaning.
-
-    Parts hold no ``|``, so comparing keys equals comparing the parts in turn, each as its text
-    followed by ``|``.
-    """
-    ranks = []
-    for column, text in KEY_PARTS:
-        codes, uniques = pd.factorize(table[column], use_na_sentinel=True)
-        labels = [text(u) + "|" for u in uniques] + ["*|"]  # code −1 (NA) picks the last label
-        rank = np.empty(len(labels), dtype=np.int64)
-        rank[np.argsort(np.array(labels, dtype=object), kind="stable")] = np.arange(len(labels))
-        ranks.append(rank[codes])
-    return np.lexsort(ranks[::-1]) if len(table) else np.zeros(0, dtype=np.int64)
+    return list(zip(*(values[c] for c in wanted)))
 
 
 def alert_rows(alerts: list[AlertRecord]) -> list[dict[str, object]]:
@@ -157,7 +127,6 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
     Returns the rows written."""
     connection = db.session.connection()
     columns = list(SNAPSHOT_COLUMNS)
-    table = table.iloc[key_order(table)]
     if _uses_copy(connection):
         rows = snapshot_rows(table)
         if rows:
@@ -169,8 +138,8 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
             connection.execute(insert(ScoreSnapshot.__table__), [dict(zip(columns, r)) for r in rows[start:start + BATCH]])
         return rows
     # sqlite3 stores bools as 0/1 like SQLAlchemy's Boolean and takes floats, ints and texts as
-    # they are. The timestamp, the same for every row, is a literal of the statement (rendered by
-    # SQLAlchemy in the dialect's text form) rather than a parameter bound per row.
+    # they are. The timestamp, the same for every row, is a literal of the statement (in the
+    # dialect's text form, quoted by SQLAlchemy) rather than a parameter bound per row.
     snapshots = ScoreSnapshot.__table__
     bound = [c for c in columns if c != "computed_at"]
     rows = snapshot_rows(table, columns=bound)
@@ -181,8 +150,7 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
     if quote is None:
         raise RuntimeError("no literal form for the snapshot timestamp")
     values["computed_at"] = literal_column(quote(str(now)))
-    statement = insert(snapshots).values(values)
-    compiled = statement.compile(dialect=connection.dialect)
+    compiled = insert(snapshots).values(values).compile(dialect=connection.dialect)
     if list(compiled.positiontup or []) != bound:
         raise RuntimeError("unexpected parameter order in the compiled snapshot INSERT")
     if rows:
