@@ -16,7 +16,7 @@ from .normalise import normalise
 from .sentences import Sentence, split_sentences
 from .stemming import stem_keys
 
-__all__ = ["Document", "prepare", "build_stream"]
+__all__ = ["Document", "prepare", "build_stream", "flat_stream"]
 
 
 def build_stream(groups: Iterable[Sequence[str]]) -> str:
@@ -24,6 +24,22 @@ def build_stream(groups: Iterable[Sequence[str]]) -> str:
     (they leave no trace)."""
     pieces = [" ".join(words) for words in groups if words]
     return " " + " \n ".join(pieces) + " " if pieces else " "
+
+
+def flat_stream(tokens: Sequence[str], first: Sequence[int]) -> str:
+    """The stream of ``tokens`` (all sentences' tokens in order) where sentence ``k`` starts at
+    token ``first[k]`` (ascending): ``build_stream`` of the per-sentence lists, made by one join
+    with the sentence separators put in the list instead of a join per sentence."""
+    n = len(tokens)
+    if not n:
+        return " "
+    out = list(tokens)
+    prev = n
+    for b in reversed(first):
+        if 0 < b < prev:  # a sentence with tokens starts here, after one with tokens
+            out.insert(b, "\n")
+            prev = b
+    return " " + " ".join(out) + " "
 
 
 def word_counts(stream: str, positions: Iterable[int]) -> dict[int, int]:
@@ -81,18 +97,19 @@ class Document:
         key = id(prefixes)
         if self._stems is None or self._stems[0] != key:
             modes = ["kk" if s.language == "kk" else "ru" for s in self.sentences]
-            bounds = [*self.sentence_first, len(self.words)]
-            if len(set(modes)) == 1:
-                stems = stem_keys(self.words, modes[0], prefixes, None if memo is None else memo[modes[0]])
-            else:
-                stems = []
-                for si, mode in enumerate(modes):
-                    stems += stem_keys(self.words[bounds[si]:bounds[si + 1]], mode, prefixes,
-                                       None if memo is None else memo[mode])
-            stream = build_stream(stems[bounds[i]:bounds[i + 1]] for i in range(len(modes)))
-            if stream.count(" ") - stream.count("\n") != len(self.words) + 1:
-                stems = [re.sub(r"\s", "\u00a0", stem) for stem in stems]
-                stream = build_stream(stems[bounds[i]:bounds[i + 1]] for i in range(len(modes)))
+            first, words = self.sentence_first, self.words
+            stems: list[str] = []
+            i, n = 0, len(modes)
+            while i < n:  # one call per run of sentences in the same mode
+                mode, j = modes[i], i + 1
+                while j < n and modes[j] == mode:
+                    j += 1
+                run = words if i == 0 and j == n else words[first[i]:first[j] if j < n else len(words)]
+                stems += stem_keys(run, mode, prefixes, None if memo is None else memo[mode])
+                i = j
+            stream = flat_stream(stems, first)
+            if stream.count(" ") - stream.count("\n") != len(words) + 1:
+                stream = flat_stream([re.sub(r"\s", "\u00a0", stem) for stem in stems], first)
             self._stems = (key, stream)
         return self._stems[1]
 
@@ -121,4 +138,4 @@ def prepare(text: str, *, sentences: Sequence[Sentence] | None = None) -> Docume
         first.append(len(words))
         words.extend(chunk)
         token_sentence.extend([si] * len(chunk))
-    return Document(text, norm, spans, words, token_sentence, first, build_stream(groups), document_language(spans))
+    return Document(text, norm, spans, words, token_sentence, first, flat_stream(words, first), document_language(spans))

@@ -255,3 +255,33 @@ def test_the_index_on_arrays_finds_the_most_similar_set_as_cosine_measures_it() 
             assert best < 0.5
         fps.append(fp)
     assert arrays.groups() == sets.groups() and found > 50
+
+
+def test_flat_streams_equal_the_per_sentence_joins() -> None:
+    from analysis.text.document import build_stream, flat_stream
+
+    rng = random.Random(19)
+    for _ in range(3000):
+        groups = [[rng.choice(["a", "бб", "ccc", "\u00a0x"]) for _ in range(rng.choice((0, 0, 1, 2, 5)))]
+                  for _ in range(rng.randint(0, 8))]
+        tokens = [t for g in groups for t in g]
+        first = [sum(map(len, groups[:k])) for k in range(len(groups))]
+        assert flat_stream(tokens, first) == build_stream(groups)
+
+
+def test_stem_streams_by_runs_of_one_mode_equal_stems_per_sentence() -> None:
+    from analysis.text.document import build_stream, prepare
+    from analysis.text.stemming import stem_keys
+
+    rng = random.Random(23)
+    pool = ["Фонд поддержки детей помог семьям.", "Қор балаларға көмек көрсетті.", "The fund helped families.",
+            "Ұйым өкілдері жоспарлар туралы айтты.", "Балалар қорының өкілдері.", "!!!", "Жители жалуются."]
+    prefixes = frozenset({"фон", "под", "дет", "қор", "бал", "fun", "ұйы", "жал"})
+    memo: dict[str, dict[str, str]] = {"ru": {}, "kk": {}}
+    for _ in range(300):
+        doc = prepare(" ".join(rng.choice(pool) for _ in range(rng.randint(0, 9))))
+        bounds = [*doc.sentence_first, len(doc.words)]
+        per_sentence = [stem_keys(doc.words[bounds[k]:bounds[k + 1]], "kk" if s.language == "kk" else "ru", prefixes)
+                        for k, s in enumerate(doc.sentences)]
+        assert doc.stem_stream(prefixes, memo) == build_stream(per_sentence)
+        assert doc.surface == build_stream([doc.words[bounds[k]:bounds[k + 1]] for k in range(len(doc.sentences))])
