@@ -10,7 +10,7 @@ from models import Answer, InvitationToken, Response
 from surveyapp.services.errors import ConflictError, ValidationError
 from surveyapp.services.surveys.invitations import InvitationError, check_token, generate_tokens, token_hash
 from surveyapp.services.surveys.spec import SurveyClosedError, spec_of
-from surveyapp.services.surveys.submission import submit_response
+from surveyapp.services.surveys.submission import prepare_submission, store_submission, submit_response
 from tests.factories import make_ngo
 from tests.survey_factories import make_survey, question_ids, region_id, response_body
 from tests.survey_factories import submission_input as _input
@@ -200,3 +200,22 @@ def test_invitation_token_works_once_and_only_once(db, setup):
     used = db.session.scalar(select(InvitationToken).where(InvitationToken.token_hash == digest))
     assert used.used is True
     assert {c.name for c in InvitationToken.__table__.columns} == {"id", "survey_id", "token_hash", "batch", "used"}
+
+
+def test_work_pending_in_the_session_survives_a_replay_rolled_back_to_its_savepoint(db, setup):
+    """A replay is rolled back to the submission's SAVEPOINT; what the caller had added to the
+    session before (not yet flushed) is not rolled back with it."""
+    from models import AuditLog
+
+    survey = make_survey(mode="invitation", battery=False)
+    digest = token_hash(generate_tokens(survey, 1, batch="b")[0])
+    db.session.commit()
+    spec, body = spec_of(survey), response_body(survey)
+    assert submit_response(spec, _input(body), channel="invitation", invitation_hash=digest).created
+    db.session.commit()
+    prepared = prepare_submission(spec, _input(body), channel="invitation", invitation_hash=digest)
+    db.session.add(AuditLog(action="test.pending", object_type="survey", object_id=str(survey.id)))
+    replay = store_submission(prepared, savepoint=True)
+    assert not replay.created  # the token's UPDATE (which autoflushes) failed inside the SAVEPOINT
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == "test.pending")) == 1

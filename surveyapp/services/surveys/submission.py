@@ -162,7 +162,8 @@ def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) ->
     # Core statements on the session's connection: the ORM bulk-insert machinery costs more than the
     # INSERTs themselves. A replay fails here on the unique constraint.
     conn = db.session.connection()
-    if savepoint:  # a plain SAVEPOINT: the ORM's begin_nested costs more than both INSERTs
+    if savepoint:  # a plain SAVEPOINT (the ORM's begin_nested costs more than both INSERTs), after
+        db.session.flush()  # pending ORM objects, which a ROLLBACK TO must not take with it
         conn.exec_driver_sql(_SAVEPOINT)
     try:
         if invitation_hash:
