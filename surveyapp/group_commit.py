@@ -56,8 +56,8 @@ class CommitGroup:
 
     def run(self, session: Session | scoped_session[Session], work: Callable[[bool], T]) -> T:
         """Run ``work(True)`` (it must write inside a SAVEPOINT of its own and only flush) in a
-        shared transaction, committed before this returns; returns its result or raises its error
-        (or the COMMIT's). ``session`` is the calling thread's; the leader's writes all go through
+        shared transaction, or ``work(False)`` when no other write shares it, committed before this
+        returns; returns its result or raises its error (or the COMMIT's). ``session`` is the calling thread's; the leader's writes all go through
         the leader's own session."""
         write: _Write[T] = _Write(work)
         with self._guard:
@@ -78,9 +78,10 @@ class CommitGroup:
             with write_transaction(session):
                 with self._guard:  # taken after the write lock: writers that queued meanwhile join
                     group, self._queue = self._queue[:MAX_GROUP], self._queue[MAX_GROUP:]
+                shared = len(group) > 1  # alone in its transaction, a write needs no SAVEPOINT
                 for write in group:
                     try:
-                        write.result = write.work(True)
+                        write.result = write.work(shared)
                     except Exception as exc:  # noqa: BLE001 - handed to the caller whose write failed
                         write.error = exc
                 session.commit()
@@ -124,9 +125,9 @@ def commit_write(session: Session | scoped_session[Session], work: Callable[[boo
     """Run ``work`` as the database's writer and commit; returns its result.
 
     ``work(savepoint)`` writes and flushes only; when ``savepoint`` is true it must keep its writes
-    in a SAVEPOINT of its own (it shares the transaction with other callers' writes). On a SQLite
-    file the write joins this process's commit group; elsewhere it runs alone with
-    ``savepoint=False``.
+    in a SAVEPOINT of its own (it shares the transaction with other callers' writes); when false it
+    is alone in the transaction and may roll all of it back. On a SQLite file the write joins this
+    process's commit group; elsewhere it runs alone with ``savepoint=False``.
     """
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()

@@ -45,10 +45,16 @@ def _count_commits(db) -> list[int]:
     return commits
 
 
-def _store(survey_id: int, body: dict) -> Callable[[bool], Any]:
-    """Prepare a submission (reads, in the calling thread) and return the write for commit_write."""
+def _store(survey_id: int, body: dict, seen: list[bool] | None = None) -> Callable[[bool], Any]:
+    """Prepare a submission (reads, in the calling thread) and return the write for commit_write;
+    ``seen`` collects the ``savepoint`` argument each write was run with."""
     prepared = prepare_submission(load_spec(survey_id), _input(body), channel="api")
-    return lambda savepoint: store_submission(prepared, savepoint=savepoint)
+
+    def work(savepoint: bool) -> Any:
+        if seen is not None:
+            seen.append(savepoint)
+        return store_submission(prepared, savepoint=savepoint)
+    return work
 
 
 def _in_threads(app, db, writes: list[Callable[[], Callable[[bool], Any]]], *, held: bool = True,
@@ -174,8 +180,10 @@ def test_writes_arriving_during_a_group_are_led_by_one_of_them(app, db, setup, b
     inside, go_on = threading.Event(), threading.Event()
     commits = _count_commits(db)
 
+    seen: list[bool] = []
+
     def slow() -> Callable[[bool], Any]:
-        store = _store(setup["survey_id"], response_body(setup["survey"], ngos=[setup["local"]]))
+        store = _store(setup["survey_id"], response_body(setup["survey"], ngos=[setup["local"]]), seen)
 
         def work(savepoint: bool) -> Any:
             inside.set()
@@ -193,7 +201,7 @@ def test_writes_arriving_during_a_group_are_led_by_one_of_them(app, db, setup, b
     body = [response_body(setup["survey"], ngos=[setup["local"]]) for _ in range(3)]
 
     def arrive() -> None:
-        later.extend(_in_threads(app, db, [lambda b=b: _store(setup["survey_id"], b) for b in body], held=False,
+        later.extend(_in_threads(app, db, [lambda b=b: _store(setup["survey_id"], b, seen) for b in body], held=False,
                                  database=database))
 
     a = threading.Thread(target=arrive)
@@ -207,6 +215,7 @@ def test_writes_arriving_during_a_group_are_led_by_one_of_them(app, db, setup, b
     a.join(30)
     assert first[0].status_code == 201 and [r.status_code for r in later] == [201, 201, 201]
     assert len(commits) == 2
+    assert seen == [False, True, True, True]  # alone: no SAVEPOINT; sharing a transaction: one each
     assert _rows(db) == (4, 24)
     assert not group._leading and not group._queue
 
