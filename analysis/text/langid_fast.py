@@ -5,7 +5,9 @@ array, so nearly every step misses the CPU cache) to count n-gram features, then
 ``log1p(counts) @ weights`` in float32 numpy and normalises. :class:`FastClassifier` walks the
 same automaton through a compact copy of the states texts actually reach (renumbered densely in
 order of first use, 512 bytes of int16 per state, at most :data:`TABLE_STATES` of them, cleared
-when full), then decides from the difference of the two scores summed in float64 in plain Python.
+when full), a character at a time (each state's step on a character, through its one to four
+bytes, is remembered), then decides from the difference of the two scores summed in float64
+(numpy, over the features' counts).
 
 That decision is py3langid's whenever the difference exceeds a bound on float32 rounding (four
 times the worst case of the sum, and large enough that scaling and ``exp`` cannot make the two
@@ -24,10 +26,12 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TABLE_STATES", "FastClassifier"]
+__all__ = ["CHAR_STEPS", "TABLE_STATES", "FastClassifier"]
 
 #: Automaton states kept in the compact table (Kazakh and Russian sentences reach about 12,000).
 TABLE_STATES = 16_384
+#: Remembered (state, character) steps; the memo is emptied when it holds more.
+CHAR_STEPS = 1 << 18
 _UNSEEN = array("h", [-1]) * 256
 _SELF_CHECK = ("Жители жалуются на задержки выплат", "Тұрғындар шағымданады", "Ауылда мектеп жок",
                "КАЗАХСТАН", "мен сени жаксы коремин", "x", "", "Ұйым өкілдері келесі жылға жоспар туралы айтты")
@@ -51,11 +55,10 @@ class FastClassifier:
             self._clear()
             weights = np.asarray(identifier.nb_ptc, dtype=np.float64)
             prior = np.asarray(identifier.nb_pc, dtype=np.float64)
-            # per feature f: [2f] the difference of its two weights, [2f + 1] their magnitudes' sum
-            both = np.stack([weights[:, 0] - weights[:, 1], np.abs(weights[:, 0]) + np.abs(weights[:, 1])], 1)
-            self._weights = array("d", both.ravel().tolist())
+            # per feature: the difference of its two weights, and their magnitudes' sum
+            self._diff = np.ascontiguousarray(weights[:, 0] - weights[:, 1])
+            self._magnitude = np.ascontiguousarray(np.abs(weights[:, 0]) + np.abs(weights[:, 1]))
             self._prior = (float(prior[0] - prior[1]), float(abs(prior[0]) + abs(prior[1])))
-            self._log1p = [math.log1p(c) for c in range(256)]
             self.fast = all(self._classify(t) == tuple(identifier.classify(t)) and
                             self.language(t) == identifier.classify(t)[0] for t in _SELF_CHECK)
         except (AttributeError, TypeError, ValueError, IndexError, KeyError):
@@ -66,17 +69,18 @@ class FastClassifier:
         if not self.fast:
             return str(self.identifier.classify(text)[0])
         data = self.identifier._encode(text)
-        counts = Counter(self._features(data))
-        if counts:
-            weights, log1p = self._weights, self._log1p
+        features = self._features(data)
+        if features:
+            counts = Counter(features)
+            n = len(counts)
+            found = np.fromiter(counts.keys(), dtype=np.intp, count=n)
+            x = np.log1p(np.fromiter(counts.values(), dtype=np.float64, count=n))
             d, e = self._prior
-            for f, c in counts.items():
-                x = log1p[c] if c < 256 else math.log1p(c)
-                i = f + f
-                d += x * weights[i]
-                e += x * weights[i + 1]
+            d += float(x @ self._diff[found])
+            e += float(x @ self._magnitude[found])
             # float32 sums of n products err by at most (n + 6)·2⁻²³ times the sum of magnitudes
-            if abs(d) > (len(counts) + 6) * 2.0 ** -21 * e and abs(d) / math.sqrt(len(data) or 1) > 1e-4:
+            # (this float64 sum's own error, in any order, is some 2⁻³⁰ of that)
+            if abs(d) > (n + 6) * 2.0 ** -21 * e and abs(d) / math.sqrt(len(data) or 1) > 1e-4:
                 return str(self.identifier.nb_classes[0 if d > 0 else 1])
         return str(self._classify(text)[0])
 
@@ -88,6 +92,8 @@ class FastClassifier:
         self._table = array("h")
         #: dense id → the feature its state emits (-1 none)
         self._emits = array("i")
+        #: (dense id << 21) | code point → (dense id after the character's bytes, features they emit)
+        self._chars: dict[int, tuple[int, tuple[int, ...]]] = {}
         self._dense(0)
 
     def _dense(self, state: int) -> int:
@@ -114,7 +120,48 @@ class FastClassifier:
         """The feature emitted at each byte of ``data`` (py3langid's ``visit_counts`` before
         counting), in order. One thread walks at a time: walking adds states to the table."""
         with self._lock:
-            return self._walk_table(data, True)
+            try:
+                chars = data.decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:  # not from a str (py3langid also takes bytes)
+                return self._walk_table(data, True)
+            return self._walk_chars(chars, data)
+
+    def _walk_chars(self, chars: str, data: bytes) -> list[int]:
+        """:meth:`_walk_table` a character at a time (``data`` is ``chars`` in UTF-8): the state
+        and the features that a character's bytes lead to from a state are looked up once and
+        remembered (a Cyrillic character is two bytes: about 40 % less time per text)."""
+        steps = self._chars
+        if len(steps) > CHAR_STEPS:
+            steps.clear()
+        features: list[int] = []
+        sid = 0
+        for ch in chars:
+            step = steps.get(sid << 21 | ord(ch))
+            if step is None:
+                step = self._char_step(sid, ch)
+                if step is None:  # the table is full: the byte walk starts it afresh
+                    return self._walk_table(data, True)
+            sid, found = step
+            if found:
+                features += found
+        return features
+
+    def _char_step(self, sid: int, ch: str) -> tuple[int, tuple[int, ...]] | None:
+        """Walk the bytes of ``ch`` from dense id ``sid`` and remember the result; ``None`` when
+        the table is full."""
+        table, emits = self._table, self._emits
+        start, found = sid, []
+        for byte in ch.encode("utf-8", "surrogatepass"):
+            nxt = table[(sid << 8) | byte]
+            if nxt < 0:
+                nxt = self._step(sid, byte)
+                if nxt < 0:
+                    return None
+            sid = nxt
+            if emits[sid] >= 0:
+                found.append(emits[sid])
+        step = self._chars[start << 21 | ord(ch)] = (sid, tuple(found))
+        return step
 
     def _walk_table(self, data: bytes, retry: bool) -> list[int]:
         table, emits = self._table, self._emits

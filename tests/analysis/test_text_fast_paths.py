@@ -285,3 +285,22 @@ def test_stem_streams_by_runs_of_one_mode_equal_stems_per_sentence() -> None:
                         for k, s in enumerate(doc.sentences)]
         assert doc.stem_stream(prefixes, memo) == build_stream(per_sentence)
         assert doc.surface == build_stream([doc.words[bounds[k]:bounds[k + 1]] for k in range(len(doc.sentences))])
+
+
+def test_the_character_walk_emits_the_byte_walk_features(monkeypatch: pytest.MonkeyPatch) -> None:
+    from analysis.text import langid_fast
+    from analysis.text.language import _model
+
+    model = _model()
+    texts = _mixed_texts(2000, 29) + ["", "x", "\ud800 и \udc00", "😀 ёлка Ё", "ПРИВЕТ МИР", "ﬁ café"]
+    for states, steps in ((langid_fast.TABLE_STATES, langid_fast.CHAR_STEPS), (300, 50)):
+        monkeypatch.setattr(langid_fast, "TABLE_STATES", states)  # small: tables cleared while walking
+        monkeypatch.setattr(langid_fast, "CHAR_STEPS", steps)
+        fast = langid_fast.FastClassifier(model)
+        assert fast.fast
+        for text in texts:
+            data = model._encode(text)
+            with fast._lock:
+                assert fast._walk_chars(data.decode("utf-8", "surrogatepass"), data) == fast._walk(data)
+            assert fast._features(data) == fast._walk(data)
+            assert fast.language(text) == model.classify(text)[0]
