@@ -20,8 +20,8 @@ from ..group_commit import commit_write
 from ..services import antiabuse
 from ..services.surveys.definition import open_surveys, survey_definition, survey_summary
 from ..services.surveys.invitations import token_hash
-from ..services.surveys.spec import get_survey, load_spec
-from ..services.surveys.submission import prepare_submission, store_submission
+from ..services.surveys.spec import get_survey
+from ..services.surveys.submission import prepare_for_survey, store_submission
 from ..services.surveys.validation import RawAnswer, SubmissionInput
 from . import bp
 from .jsonbody import ApiError, parse_json
@@ -80,16 +80,16 @@ def _submit_limit() -> str:
 def submit(survey_id: int) -> tuple[Response, int]:
     body = parse_json(ResponseIn)
     begin_reads(db.session)  # on SQLite: reads without a transaction, then write_transaction below
-    spec = load_spec(survey_id, require_open=True)
     data = SubmissionInput(
         submission_id=body.submission_id, language=body.language, region=body.region,
         settlement=body.settlement, sex=body.sex, age_group=body.age_group,
         answers=[RawAnswer(question=a.question, ngo=a.ngo, value=a.value, where=f"answers.{i}")
                  for i, a in enumerate(body.answers)],
     )
-    flags = _flags(spec.id, body.duration_s, invitation=spec.mode == "invitation")
-    prepared = prepare_submission(spec, data, channel="api", flags=flags, duration_s=body.duration_s,
-                                  invitation_hash=token_hash(body.token) if body.token else None)
+    prepared = prepare_for_survey(
+        survey_id, data, channel="api", duration_s=body.duration_s,
+        flags_for=lambda spec: _flags(spec.id, body.duration_s, invitation=spec.mode == "invitation"),
+        invitation_hash=token_hash(body.token) if body.token else None)
     # On SQLite: the write lock for the INSERTs and the COMMIT only, shared with this worker's other
     # submissions of the moment (one fsync for all of them, see group_commit).
     result = commit_write(db.session, lambda savepoint: store_submission(prepared, savepoint=savepoint))

@@ -232,8 +232,9 @@ def test_other_databases_and_memory_write_alone_without_savepoint(app, db, setup
     assert _rows(db) == (1, 6)
 
 
-def test_a_forked_worker_starts_with_its_own_queue(monkeypatch):
-    first = group_commit._group("/tmp/senim-group-test.db")
-    assert group_commit._group("/tmp/senim-group-test.db") is first
+def test_a_forked_worker_starts_with_its_own_queue(monkeypatch, tmp_path):
+    database = str(tmp_path / "senim.db")
+    first = group_commit._group(database)
+    assert group_commit._group(database) is first
     monkeypatch.setattr(group_commit.os, "getpid", lambda: first.pid + 1)
-    assert group_commit._group("/tmp/senim-group-test.db") is not first
+    assert group_commit._group(database) is not first

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Text, bindparam, cast, select
+from sqlalchemy import Text, bindparam, cast, exists, select
 from sqlalchemy.orm import selectinload
 
-from models import LANGUAGES, Question, Survey, db
+from models import LANGUAGES, Question, Response, Survey, db
 
 from ..errors import DomainError, NotFoundError
 from .types import MISSING, QuestionType, question_type
@@ -73,6 +73,8 @@ class SurveySpec:
     titles: dict[str, str]
     intros: dict[str, str]
     questions: list[QuestionSpec] = field(default_factory=list)
+    #: When the survey row was created: tells a survey from an earlier one with the same id.
+    created_at: Any = None
 
     def __post_init__(self) -> None:
         self.by_id = {q.id: q for q in self.questions}
@@ -107,7 +109,7 @@ def spec_of(survey: Survey) -> SurveySpec:
         ngos_per_respondent=survey.ngos_per_respondent or 6, ngos_by_region=bool(survey.ngos_by_region),
         titles={lang: getattr(survey, f"title_{lang}") or "" for lang in LANGUAGES},
         intros={lang: getattr(survey, f"intro_{lang}") or "" for lang in LANGUAGES},
-        questions=questions,
+        questions=questions, created_at=survey.created_at,
     )
 
 
@@ -129,6 +131,7 @@ _SURVEY_COLUMNS = (
     Survey.ngos_per_respondent, Survey.ngos_by_region,
     *(getattr(Survey, f"title_{lang}") for lang in LANGUAGES),
     *(getattr(Survey, f"intro_{lang}") for lang in LANGUAGES),
+    Survey.created_at,
 )
 _QUESTION_COLUMNS = (
     Question.id, Question.code, Question.type, Question.construct, Question.section, Question.position,
@@ -141,9 +144,20 @@ _SPEC_QUERY = (
     .where(Survey.id == bindparam("survey_id"))
     .order_by(Question.position, Question.id)
 )
+_HAS_RESPONSES = select(exists().where(Response.survey_id == bindparam("survey_id")))
 _NS, _NL = len(_SURVEY_COLUMNS), len(LANGUAGES)
-#: survey id → (the rows the spec was built from, the spec). Per process, bounded.
-_SPEC_CACHE: dict[int, tuple[tuple[Any, ...], SurveySpec]] = {}
+
+
+class _Cached(NamedTuple):
+    rows: tuple[tuple[Any, ...], ...]  # what the spec was built from
+    spec: SurveySpec
+    #: The survey had responses before ``rows`` were read, so its questions, mode and languages can
+    #: no longer change (``building.ensure_questions_editable``, ``update_survey``).
+    locked: bool
+
+
+#: survey id → the spec last built for it. Per process, bounded.
+_SPEC_CACHE: dict[int, _Cached] = {}
 _SPEC_CACHE_LOCK = threading.Lock()
 _SPEC_CACHE_MAX = 256
 
@@ -178,8 +192,17 @@ def _spec_from_rows(rows: tuple[tuple[Any, ...], ...]) -> SurveySpec:
         ngos_per_respondent=s[5] or 6, ngos_by_region=bool(s[6]),
         titles={lang: titles[i] or "" for i, lang in enumerate(LANGUAGES)},
         intros={lang: intros[i] or "" for i, lang in enumerate(LANGUAGES)},
-        questions=questions,
+        questions=questions, created_at=s[7 + 2 * _NL],
     )
+
+
+def _read_rows(survey_id: int, *, public: bool, require_open: bool) -> tuple[tuple[Any, ...], ...]:
+    rows = tuple(tuple(r) for r in db.session.connection().execute(_SPEC_QUERY, {"survey_id": survey_id}))
+    if not rows or (public and rows[0][1] == "draft"):
+        raise NotFoundError("No such survey", {"survey": "not found"})
+    if require_open and rows[0][1] != "open":
+        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
+    return rows
 
 
 def load_spec(survey_id: int, *, public: bool = True, require_open: bool = False) -> SurveySpec:
@@ -188,22 +211,40 @@ def load_spec(survey_id: int, *, public: bool = True, require_open: bool = False
     Every call reads the survey and its questions afresh in one query (inside the caller's
     transaction, so a status change or an edited question is seen at once); only the building of
     the spec is skipped when those rows are identical to the ones the cached copy was built from.
+    While the survey has no responses, whether it has any is read first (see ``locked_spec``).
     The returned spec is shared between requests: treat it as read-only.
     """
-    rows = tuple(tuple(r) for r in db.session.connection().execute(_SPEC_QUERY, {"survey_id": survey_id}))
-    if not rows or (public and rows[0][1] == "draft"):
-        raise NotFoundError("No such survey", {"survey": "not found"})
-    if require_open and rows[0][1] != "open":
-        raise SurveyClosedError("This survey is closed", {"survey": "closed"})
     cached = _SPEC_CACHE.get(survey_id)
-    if cached is not None and cached[0] == rows:
-        return cached[1]
-    spec = _spec_from_rows(rows)
+    if cached is not None and cached.locked:
+        rows = _read_rows(survey_id, public=public, require_open=require_open)
+        if cached.rows == rows:
+            return cached.spec
+    # Whether the survey has responses is read before the rows it vouches for: questions edited
+    # between the two reads would otherwise be taken as final.
+    locked = bool(db.session.connection().execute(_HAS_RESPONSES, {"survey_id": survey_id}).scalar())
+    rows = _read_rows(survey_id, public=public, require_open=require_open)
+    if cached is not None and cached.rows == rows and cached.locked == locked:
+        return cached.spec
+    spec = cached.spec if cached is not None and cached.rows == rows else _spec_from_rows(rows)
     with _SPEC_CACHE_LOCK:
         if len(_SPEC_CACHE) >= _SPEC_CACHE_MAX:
             _SPEC_CACHE.clear()
-        _SPEC_CACHE[survey_id] = (rows, spec)
+        _SPEC_CACHE[survey_id] = _Cached(rows, spec, locked)
     return spec
+
+
+def locked_spec(survey_id: int) -> SurveySpec | None:
+    """This process's spec of an open survey whose questions were final when it was read (it had
+    responses), without reading the database; None when there is none.
+
+    Its status and its settings that may still change (NGOs per respondent, by region) may be out
+    of date, and the survey may be gone: a caller must check them again where it writes
+    (``submission.store_submission`` does).
+    """
+    cached = _SPEC_CACHE.get(survey_id)
+    if cached is None or not cached.locked or cached.spec.status != "open":
+        return None
+    return cached.spec
 
 
 def depth_in_section(spec: SurveySpec, question: QuestionSpec) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +28,9 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Answer, Response, Survey, db
 
-from ..errors import ConflictError
+from ..errors import ConflictError, DomainError, NotFoundError
 from .invitations import InvitationError, consume_token
-from .spec import SurveyClosedError, SurveySpec, load_spec
+from .spec import SurveyClosedError, SurveySpec, load_spec, locked_spec
 from .validation import CleanSubmission, SubmissionInput, validate_submission
 
 _RESPONSES = Response.__table__
@@ -121,20 +122,57 @@ def prepare_submission(spec: SurveySpec, data: SubmissionInput, *, channel: str,
     return PreparedSubmission(spec, data, options, clean, payload_hash, response_row, answer_rows)
 
 
+def prepare_for_survey(survey_id: int, data: SubmissionInput, *, channel: str,
+                       flags_for: Callable[[SurveySpec], list[str]], duration_s: float | None = None,
+                       invitation_hash: str | None = None) -> PreparedSubmission:
+    """``prepare_submission`` for an open survey given by id, reading its questions only when needed.
+
+    A survey with responses keeps its questions, so this process's copy (``spec.locked_spec``) is
+    used without reading the database; ``store_submission`` checks status and settings where it
+    writes. A rejection by that copy is not final: the submission is validated again against the
+    survey read afresh, whose verdict stands. ``flags_for(spec)`` gives the quality flags (called
+    once, again only if the fresh survey's mode differs). Raises NotFoundError (404) and the
+    errors of ``prepare_submission``.
+    """
+    cached = locked_spec(survey_id)
+    flags = flags_for(cached) if cached is not None else None
+    if cached is not None:
+        try:
+            return prepare_submission(cached, data, channel=channel, flags=flags, duration_s=duration_s,
+                                      invitation_hash=invitation_hash)
+        except DomainError:
+            pass  # perhaps out of date (settings changed): the survey as stored decides below
+    spec = load_spec(survey_id, require_open=True)
+    if cached is None or flags is None or cached.mode != spec.mode:
+        flags = flags_for(spec)
+    return prepare_submission(spec, data, channel=channel, flags=flags, duration_s=duration_s,
+                              invitation_hash=invitation_hash)
+
+
 _SURVEY_STATE = select(
     Survey.status, exists().where(Response.survey_id == bindparam("survey_id")),
+    Survey.ngos_per_respondent, Survey.ngos_by_region, Survey.created_at,
 ).where(Survey.id == bindparam("survey_id"))
 
 
 def _recheck(prepared: PreparedSubmission) -> PreparedSubmission:
-    """``prepared`` if the survey still takes it, else validated afresh; raises SurveyClosedError."""
+    """``prepared`` if the survey still takes it as validated, else validated afresh.
+
+    Raises NotFoundError (the survey is gone) and SurveyClosedError. A survey with responses keeps
+    its questions, mode and languages (``building``), so only the settings that may still change
+    and the survey's identity are compared with the spec the submission was validated against.
+    """
     spec = prepared.spec
     state = db.session.connection().execute(_SURVEY_STATE, {"survey_id": spec.id}).first()
+    if state is None:
+        raise NotFoundError("No such survey", {"survey": "not found"})
     staff_import = prepared.options["staff_import"]
-    if state is None or (state[0] != "open" and not (staff_import and state[0] == "closed")):
+    if state[0] != "open" and not (staff_import and state[0] == "closed"):
         raise SurveyClosedError("This survey is closed", {"survey": "closed"})
-    if state[1]:
-        return prepared  # a survey with responses keeps its questions (building.ensure_questions_editable)
+    unchanged = (state[2] or 6, bool(state[3]), state[4]) == (spec.ngos_per_respondent, spec.ngos_by_region,
+                                                             spec.created_at)
+    if state[1] and unchanged:
+        return prepared
     fresh = load_spec(spec.id, public=False)
     return prepared if fresh is spec else prepare_submission(fresh, prepared.data, **prepared.options)
 
