@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from .aliases import AliasIndex
 from .document import Document, prepare
@@ -47,10 +48,19 @@ class Mention:
     tone_source: str | None = None
 
     def with_tone(self, tone: float, label: str, source: str) -> Mention:
-        """A copy with the tone fields set."""
-        return Mention(self.kind, self.ngo_id, self.region_code, self.alias, self.alias_kind, self.matched,
-                       self.start, self.end, self.sentence, self.sentence_index, self.sentence_start,
-                       self.language, self.field, tone, label, source)
+        """A copy with the tone fields set (``dataclasses.replace``, built directly: see
+        :func:`_mention`)."""
+        copy = object.__new__(Mention)
+        copy.__dict__.update(self.__dict__, tone=tone, label=label, tone_source=source)
+        return copy
+
+
+def _mention(**values: Any) -> Mention:
+    """``Mention(**values)`` for a complete set of fields, without the frozen dataclass's
+    ``__init__`` (one ``object.__setattr__`` per field: ~2.8 instead of ~0.4 µs per mention)."""
+    made = object.__new__(Mention)
+    made.__dict__.update(values)
+    return made
 
 
 def _to_mention(doc: Document, match: Match, kind: str, field: str) -> Mention:
@@ -64,7 +74,7 @@ def _to_mention(doc: Document, match: Match, kind: str, field: str) -> Mention:
         s_start = max(s_start, start - half)
         s_end = min(s_end, max(end + half, s_start + MAX_SENTENCE_CHARS))
     target = match.entry.target
-    return Mention(
+    return _mention(
         kind=kind,
         ngo_id=target if kind == "ngo" else None,
         region_code=str(target) if kind == "region" else None,
@@ -78,6 +88,9 @@ def _to_mention(doc: Document, match: Match, kind: str, field: str) -> Mention:
         sentence_start=s_start,
         language=sent.language,
         field=field,
+        tone=None,
+        label=None,
+        tone_source=None,
     )
 
 

@@ -304,3 +304,22 @@ def test_the_character_walk_emits_the_byte_walk_features(monkeypatch: pytest.Mon
                 assert fast._walk_chars(data.decode("utf-8", "surrogatepass"), data) == fast._walk(data)
             assert fast._features(data) == fast._walk(data)
             assert fast.language(text) == model.classify(text)[0]
+
+
+def test_mentions_built_directly_equal_the_dataclass_built_ones() -> None:
+    from dataclasses import fields, replace
+
+    from analysis.text import AliasIndex, AliasRecord, Gazetteer, find_mentions
+    from analysis.text.mentions import Mention
+
+    index = AliasIndex.build([AliasRecord(1, "Фонд поддержки детей", "name", "ru"), AliasRecord(1, "ФПД", "abbreviation")])
+    gazetteer = Gazetteer.build([{"code": "KZ-75", "name_en": "Almaty", "name_ru": "город Алматы",
+                                  "name_kk": "Алматы қаласы", "variants": ["Алматы"]}])
+    found = find_mentions("ФПД помог детям в Алматы. Фонда поддержки детей в Алматы не было.", index, gazetteer)
+    assert len(found) == 4
+    for m in found:
+        plain = Mention(**{f.name: getattr(m, f.name) for f in fields(Mention)})
+        assert m == plain and repr(m) == repr(plain) and hash(m) == hash(plain)
+        assert list(vars(m)) == [f.name for f in fields(Mention)]
+        toned = m.with_tone(-0.5, "negative", "lexicon")
+        assert toned == replace(m, tone=-0.5, label="negative", tone_source="lexicon") and m.tone is None
