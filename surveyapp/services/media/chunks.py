@@ -100,7 +100,8 @@ def ingest_in_chunks(items: list[tuple[str, Any]], *, uploader: User, source: st
     begin_reads(db.session)  # SQLite: plain reads, no transaction held while the index is built
     state = BatchState(_dates(items))
     report = IngestReport()
-    analysers()  # loaded (or refreshed) before the heap is frozen
+    if items:
+        analysers()  # loaded (or refreshed) before the heap is frozen
     with frozen_heap():
         _ingest_chunks(items, state, report, uploader_id, uploader, source, chunk, progress)
     return report
