@@ -88,6 +88,8 @@ class DuplicateIndex:
         postings = self._postings
         keys = _sample_of(fp)
         existing = keys & postings.keys()
+        # each posting looked up once: read here, updated below in the same order
+        values = list(map(postings.__getitem__, existing))
         arr = shingle_array(fp)
         n = len(arr)
         hit = self._urls.get(fp.url_key) if fp.url_key else None
@@ -96,7 +98,6 @@ class DuplicateIndex:
         elif (hit := self._hashes.get(fp.content_hash)) is not None:
             match = DuplicateMatch(self._ids[hit], self._groups[hit], "content_hash", 1.0)
         else:
-            values = [postings[s] for s in existing]
             singles = [v for v in values if type(v) is int and v >= 0]
             lists = [v for v in values if type(v) is list]
             unindexed = len(values) - len(singles) - len(lists)  # too common to search by (boilerplate)
@@ -108,12 +109,15 @@ class DuplicateIndex:
             floor = 0.35 * 0.25 * t * t * n - unindexed
             candidates = []
             sizes = self._sizes
+            sqrt = math.sqrt
+            # share * t of the rule below, folded as Python evaluates it (the same floats)
+            sampled_t = 0.35 * 0.25 * t
             for i, k in shared.items():
                 if k < floor:
                     continue
                 m = sizes[i]
-                share = 1.0 if n < SAMPLE_MIN and m < SAMPLE_MIN else 0.35 * 0.25
-                if k + unindexed >= share * t * math.sqrt(n * m):
+                st = t if n < SAMPLE_MIN and m < SAMPLE_MIN else sampled_t
+                if k + unindexed >= st * sqrt(n * m):
                     candidates.append(i)
             best: tuple[float, int] | None = None
             for i in candidates:
@@ -134,8 +138,7 @@ class DuplicateIndex:
         self._sizes.append(n)
         self._keys.append(_keys_array(keys))
         self._live.append(idx)
-        for s in existing:
-            ids = postings[s]
+        for s, ids in zip(existing, values):
             if type(ids) is list:
                 if len(ids) >= self.max_postings:
                     postings[s] = _COMMON
@@ -163,12 +166,14 @@ class DuplicateIndex:
                 continue
             dropped += 1
             keys = self._keys[i]
+            get = postings.get
             for s in keys.tolist() if isinstance(keys, np.ndarray) else keys:
-                ids = postings.get(s)
-                if ids == i:
+                ids = get(s)
+                if type(ids) is list:  # (a list never equals i: tested first, the common case)
+                    if i in ids:
+                        ids.remove(i)
+                elif ids == i:
                     del postings[s]
-                elif type(ids) is list and i in ids:
-                    ids.remove(i)
             self._keys[i], self._arrays[i] = (), _NONE  # never a candidate again
         self._live = live
         return dropped

@@ -153,3 +153,32 @@ def test_the_sample_a_fingerprint_carries_is_the_one_the_index_derives() -> None
         assert (fp.sample == fp.shingles) == (len(fp.shingles) < SAMPLE_MIN)
         assert with_sample.add(fp) == derived.add(replace(fp, sample=None))
     assert with_sample.groups() == derived.groups() and with_sample.groups()[6] == 5
+
+
+def test_postings_read_once_are_updated_as_a_plain_count_of_holders_gives() -> None:
+    """``add`` reads each posting once and updates it from that read; the postings must be what
+    counting the holders of each key gives (one: its index, up to max_postings: the list in arrival
+    order, more: boilerplate), and a prune must leave no trace of the dropped articles."""
+    import random
+    from datetime import date, timedelta
+
+    from analysis.text.dedup import _sample_of
+    from analysis.text.dedup_index import _COMMON
+
+    rng = random.Random(23)
+    vocab = [f"w{i}" for i in range(12)]  # few words: shingles held by one, a few and many texts
+    index = DuplicateIndex(max_postings=3)
+    holders: dict[int, list[int]] = {}
+    for i in range(120):
+        words = [rng.choice(vocab) for _ in range(rng.choice((8, 30, 260)))]
+        fp = fingerprint(i, " ".join(words), published=date(2026, 1, 1) + timedelta(days=i // 10))
+        index.add(fp)
+        for s in _sample_of(fp):
+            holders.setdefault(s, []).append(i)
+    expected = {s: ids[0] if len(ids) == 1 else ids if len(ids) <= 3 else _COMMON for s, ids in holders.items()}
+    kinds = [type(v) is int and v >= 0 for v in expected.values()], [type(v) is list for v in expected.values()]
+    assert all(sum(k) > 100 for k in kinds) and _COMMON in expected.values()
+    assert index._postings == expected
+    assert index.prune(date(2026, 1, 7)) == 60
+    for s, ids in index._postings.items():
+        assert ids == _COMMON or (ids >= 60 if type(ids) is int else all(j >= 60 for j in ids)), s
