@@ -105,13 +105,12 @@ def _in_threads(app, db, writes: list[Callable[[], Callable[[bool], Any]]], *, h
     return results
 
 
-def _sqlite_file_only(backend: str) -> None:
-    if backend != "sqlite":
-        pytest.skip("group commit is for SQLite's single writer; other databases store each write alone")
+#: Group commit is for SQLite's single writer; other databases store each write alone (tested last).
+sqlite_file_only = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 
 
+@sqlite_file_only
 def test_writes_queued_together_share_one_commit_and_each_gets_its_own_outcome(app, db, setup, backend):
-    _sqlite_file_only(backend)
     sid, survey, ngos = setup["survey_id"], setup["survey"], [setup["local"]]
     first = response_body(survey, ngos=ngos)
     conflicting = dict(first, answers=[dict(first["answers"][0], value=1), *first["answers"][1:]])
@@ -130,8 +129,8 @@ def test_writes_queued_together_share_one_commit_and_each_gets_its_own_outcome(a
     assert replay.body == original.body
 
 
+@sqlite_file_only
 def test_a_closed_survey_in_the_group_fails_alone(app, db, setup, backend):
-    _sqlite_file_only(backend)
     other = make_survey(ngos=[setup["ngo"]])
     db.session.commit()
     other_id, other_body = other.id, response_body(other, ngos=[setup["local"]])
@@ -151,8 +150,8 @@ def test_a_closed_survey_in_the_group_fails_alone(app, db, setup, backend):
     assert _rows(db) == (2, 12)
 
 
+@sqlite_file_only
 def test_a_failed_commit_stores_nothing_of_the_group_and_fails_every_caller(app, db, setup, backend):
-    _sqlite_file_only(backend)
 
     def breaks_the_commit() -> Callable[[bool], Any]:
         def work(savepoint: bool) -> str:
@@ -175,8 +174,8 @@ def test_a_failed_commit_stores_nothing_of_the_group_and_fails_every_caller(app,
     assert _rows(db) == (1, 6)
 
 
+@sqlite_file_only
 def test_writes_arriving_during_a_group_are_led_by_one_of_them(app, db, setup, backend):
-    _sqlite_file_only(backend)
     inside, go_on = threading.Event(), threading.Event()
     commits = _count_commits(db)
 
