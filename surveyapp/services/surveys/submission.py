@@ -135,15 +135,15 @@ def prepare_for_survey(survey_id: int, data: SubmissionInput, *, channel: str,
     errors of ``prepare_submission``.
     """
     cached = locked_spec(survey_id)
-    flags = flags_for(cached) if cached is not None else None
     if cached is not None:
+        flags = flags_for(cached)
         try:
             return prepare_submission(cached, data, channel=channel, flags=flags, duration_s=duration_s,
                                       invitation_hash=invitation_hash)
         except DomainError:
             pass  # perhaps out of date (settings changed): the survey as stored decides below
     spec = load_spec(survey_id, require_open=True)
-    if cached is None or flags is None or cached.mode != spec.mode:
+    if cached is None or cached.mode != spec.mode:
         flags = flags_for(spec)
     return prepare_submission(spec, data, channel=channel, flags=flags, duration_s=duration_s,
                               invitation_hash=invitation_hash)
