@@ -57,8 +57,8 @@ class CommitGroup:
     def run(self, session: Session | scoped_session[Session], work: Callable[[bool], T]) -> T:
         """Run ``work(True)`` (it must write inside a SAVEPOINT of its own and only flush) in a
         shared transaction, or ``work(False)`` when no other write shares it, committed before this
-        returns; returns its result or raises its error (or the COMMIT's). ``session`` is the calling thread's; the leader's writes all go through
-        the leader's own session."""
+        returns; returns its result or raises its error (or the COMMIT's). ``session`` is the
+        calling thread's; the leader's writes all go through the leader's own session."""
         write: _Write[T] = _Write(work)
         with self._guard:
             self._queue.append(write)
@@ -84,7 +84,10 @@ class CommitGroup:
                         write.result = write.work(shared)
                     except Exception as exc:  # noqa: BLE001 - handed to the caller whose write failed
                         write.error = exc
-                session.commit()
+                if not shared and group[0].error is not None:
+                    session.rollback()  # a lone write has no SAVEPOINT: nothing of a failed one may stay
+                else:
+                    session.commit()
         except BaseException as exc:  # noqa: BLE001 - the lock, BEGIN or COMMIT: no write of the group is stored
             if not group:  # no write lock: only this caller's write fails, the next caller leads
                 with self._guard:

@@ -237,3 +237,19 @@ def test_a_forked_worker_starts_with_its_own_queue(monkeypatch, tmp_path):
     assert group_commit._group(database) is first
     monkeypatch.setattr(group_commit.os, "getpid", lambda: first.pid + 1)
     assert group_commit._group(database) is not first
+
+
+@sqlite_file_only
+def test_a_lone_write_that_fails_after_writing_leaves_nothing(app, db, setup, backend):
+    """Alone in its transaction a write runs without a SAVEPOINT; if it fails halfway (a response
+    row written, then an error), the transaction is rolled back, not committed."""
+    store = _store(setup["survey_id"], response_body(setup["survey"], ngos=[setup["local"]]))
+    db.session.rollback()
+
+    def half_then_fail(savepoint: bool) -> Any:
+        store(savepoint)  # the response and its answers are flushed
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        commit_write(db.session, half_then_fail)
+    assert _rows(db) == (0, 0)
