@@ -6,6 +6,13 @@ NGOs asked about that they know, the share of their trust ratings that are 4–5
 of their (score − 1)/4 × 100 — and the estimate is the weighted mean of those values with an
 interval from the respondent-level variance (as ``analysis.estimators.group_mean``, whose
 sums and formulas are used here on integer codes: one ``bincount`` per sum, no string keys).
+
+Every sum adds the same rows in the same order as a ``groupby`` per segment would, so the
+results are identical to the last bit; the work is shared where that keeps them identical:
+respondents are coded without hashing when the answers come sorted by respondent, the metrics of
+one construct share their counts and weight sums, and the urban and rural segments are one
+``bincount`` with the settlement folded into the group code (each bin still adds its own rows in
+order).
 """
 from __future__ import annotations
 
@@ -33,13 +40,43 @@ COLUMNS = ["region_id", "period", "estimate", "se", "ci_low", "ci_high", "n", "n
 @dataclass(frozen=True)
 class RespondentValues:
     """One metric's respondent-level values (respondents in order of first answer) with each
-    respondent's region and period codes (−1: missing), settlement and weight."""
+    respondent's region and period codes (−1: missing), settlement (0 urban, 1 rural, 2 other)
+    and weight. Metrics of one construct share the arrays other than ``x``."""
 
     x: np.ndarray
     region: np.ndarray
     period: np.ndarray
     settlement: np.ndarray
     weight: np.ndarray
+
+
+def _respondent_codes(rid: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Code of each row's respondent (0 … R−1, in order of first appearance), the position of each
+    respondent's first row, and R. Sorted ids (as ``extract`` reads them) need no hashing."""
+    if not rid.size:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    new = np.empty(rid.size, dtype=bool)
+    new[0] = True
+    if bool(np.all(rid[1:] >= rid[:-1])):
+        np.not_equal(rid[1:], rid[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        codes = np.repeat(np.arange(len(first), dtype=np.int64), np.diff(first, append=rid.size))
+        return codes, first, len(first)
+    codes, _ = pd.factorize(rid, sort=False)
+    running = np.maximum.accumulate(codes)
+    np.greater(running[1:], running[:-1], out=new[1:])
+    first = np.flatnonzero(new)
+    return codes.astype(np.int64, copy=False), first, len(first)
+
+
+def _settlement_labels(settlement: pd.Series) -> np.ndarray:
+    """0 for urban, 1 for rural, 2 for anything else (missing too), one per row."""
+    if isinstance(settlement.dtype, pd.CategoricalDtype):
+        cats = [str(c) for c in settlement.cat.categories]
+        table = np.array([SEGMENTS.index(c) - 1 if c in SEGMENTS[1:] else 2 for c in cats] + [2], dtype=np.int64)
+        return table[np.asarray(settlement.cat.codes, dtype=np.int64)]
+    values = np.asarray(settlement.astype(object).to_numpy())
+    return np.where(values == "urban", 0, np.where(values == "rural", 1, 2)).astype(np.int64)
 
 
 def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues], pd.Index, pd.Index]:
@@ -51,53 +88,75 @@ def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues
     rows in the same order as a ``groupby`` would (identical floating-point results).
     """
     value = answers["value"].to_numpy(dtype=float)
-    rated = np.flatnonzero(~np.isnan(value))
-    if not rated.size:
+    is_rated = ~np.isnan(value)
+    everything = bool(is_rated.all())
+    rated = None if everything else np.flatnonzero(is_rated)
+    if rated is not None and not rated.size:
         return {}, pd.Index([]), pd.Index([])
-    codes, uniques = pd.factorize(answers["rid"].to_numpy()[rated], sort=False)
-    running = np.maximum.accumulate(codes)
-    first = rated[np.flatnonzero(np.r_[True, running[1:] > running[:-1]])]  # each respondent's first rated row
+    rid = answers["rid"].to_numpy()
+    codes, first, count = _respondent_codes(rid if rated is None else rid[rated])
+    if rated is not None:
+        first = rated[first]
     region_codes, regions = pd.factorize(answers["region_id"].to_numpy()[first], sort=True)
     period_codes, periods = pd.factorize(answers["period"].iloc[first], sort=True)
-    settlement = np.asarray(answers["settlement"].iloc[first].astype(object).to_numpy())
+    settlement = _settlement_labels(answers["settlement"].iloc[first])
     weight = answers["weight"].to_numpy(dtype=float)[first]
     construct = answers["construct"].astype("category")
     names = list(construct.cat.categories)
-    construct_code = np.asarray(construct.cat.codes, dtype=np.int64)[rated]
-    values = value[rated]
+    construct_code = construct.cat.codes.to_numpy()
+    if rated is not None:
+        construct_code, value = construct_code[rated], value[rated]
     out: dict[str, RespondentValues] = {}
-    # Selection and respondent counts per construct, shared by the metrics built on it (four on trust).
-    by_construct: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-    for name in {name for name, _ in RESPONDENT_METRICS.values() if name in names}:
-        mask = construct_code == names.index(name)
-        if mask.any():
-            rows = codes[mask]
-            counts = np.bincount(rows, minlength=len(uniques))
-            present = np.flatnonzero(counts)
-            by_construct[name] = (values[mask], rows, counts[present], present)
-    for metric, (name, transform) in RESPONDENT_METRICS.items():
-        if name not in by_construct:
+    for name in dict.fromkeys(name for name, _ in RESPONDENT_METRICS.values()):
+        if name not in names:
             continue
-        selected, rows, counts, present = by_construct[name]
-        x = np.asarray(transform(selected), dtype=float)
-        sums = np.bincount(rows, weights=x, minlength=len(uniques))
-        out[metric] = RespondentValues(sums[present] / counts, region_codes[present], period_codes[present],
-                                       settlement[present], weight[present])
+        mask = construct_code == names.index(name)
+        if not mask.any():
+            continue
+        rows, selected = codes[mask], value[mask]
+        counts = np.bincount(rows, minlength=count)
+        present = np.flatnonzero(counts)
+        counts = counts[present]
+        shared = (region_codes[present], period_codes[present], settlement[present], weight[present])
+        for metric, (metric_construct, transform) in RESPONDENT_METRICS.items():
+            if metric_construct == name:
+                sums = np.bincount(rows, weights=np.asarray(transform(selected), dtype=float), minlength=count)
+                out[metric] = RespondentValues(sums[present] / counts, *shared)
+    out = {metric: out[metric] for metric in RESPONDENT_METRICS if metric in out}
     return out, pd.Index(regions), pd.Index(np.asarray(periods, dtype=object))
 
 
-def _means(code: np.ndarray, size: int, x: np.ndarray, w: np.ndarray,
-           bounds: tuple[float, float]) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
-    """Occupied groups of ``code`` (0 … size−1; −1 excluded), their weighted means (as
-    ``group_mean``) and respondent counts."""
+@dataclass(frozen=True)
+class _Groups:
+    """Group codes of one construct's respondents at one level (region × period, or period), for
+    the ``all`` segment (``size`` bins) and for urban / rural folded in (3 × ``size`` bins), each
+    with a spare last bin for the excluded rows, and the sums the construct's metrics share."""
+
+    size: int
+    codes: tuple[np.ndarray, np.ndarray]
+    shared: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+
+
+def _groups(code: np.ndarray, size: int, settlement: np.ndarray, w: np.ndarray) -> _Groups:
     ok = code >= 0
-    c, xs, ws = (code, x, w) if ok.all() else (code[ok], x[ok], w[ok])
-    n = np.bincount(c, minlength=size).astype(float)
-    wx = ws * xs
-    sums = [np.bincount(c, v, size) for v in (ws, wx, wx * xs, ws * ws)]
-    present = np.flatnonzero(n > 0)
-    stats = mean_from_sums(*(s[present] for s in sums), bounds=bounds)
-    return present, stats, n[present]
+    codes = (np.where(ok, code, size), np.where(ok, code * 3 + settlement, 3 * size))
+    shared = tuple({"n": np.bincount(c, minlength=bins + 1).astype(float), "sw": np.bincount(c, w, bins + 1),
+                    "sw2": np.bincount(c, w * w, bins + 1)} for c, bins in zip(codes, (size, 3 * size)))
+    return _Groups(size, codes, shared)  # type: ignore[arg-type]
+
+
+def _segment_stats(groups: _Groups, folded: dict[str, np.ndarray], plain: dict[str, np.ndarray], segment: int,
+                   bounds: tuple[float, float]) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Occupied groups of one segment (−1: all, 0 urban, 1 rural), their weighted means (as
+    ``group_mean``) and respondent counts."""
+    if segment < 0:
+        sums = {k: v[:groups.size] for k, v in {**groups.shared[0], **plain}.items()}
+    else:
+        sums = {k: v[:3 * groups.size].reshape(groups.size, 3)[:, segment]
+                for k, v in {**groups.shared[1], **folded}.items()}
+    present = np.flatnonzero(sums["n"] > 0)
+    stats = mean_from_sums(*(sums[k][present] for k in ("sw", "swx", "swx2", "sw2")), bounds=bounds)
+    return present, stats, sums["n"][present]
 
 
 def all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
@@ -108,30 +167,44 @@ def all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
     """
     values, regions, periods = respondent_values(answers)
     n_periods = max(len(periods), 1)
-    parts = []
-    for segment in SEGMENTS:
+    levels: dict[int, tuple[_Groups, _Groups]] = {}  # per construct (its shared arrays), both levels
+    results: dict[tuple[str, int], list[tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]]] = {}
+    for metric, v in values.items():
+        if id(v.weight) not in levels:
+            regional = np.where((v.region >= 0) & (v.period >= 0), v.region * n_periods + v.period, -1)
+            levels[id(v.weight)] = (_groups(regional, len(regions) * n_periods, v.settlement, v.weight),
+                                    _groups(v.period, n_periods, v.settlement, v.weight))
+        bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
+        wx = v.weight * v.x
+        for groups in levels[id(v.weight)]:
+            own = [{"swx": np.bincount(c, wx, bins + 1), "swx2": np.bincount(c, wx * v.x, bins + 1)}
+                   for c, bins in zip(groups.codes, (groups.size, 3 * groups.size))]
+            for segment in (-1, 0, 1):
+                results.setdefault((metric, segment), []).append(
+                    _segment_stats(groups, own[1], own[0], segment, bounds))
+    blocks = []
+    for segment, name in zip((-1, 0, 1), SEGMENTS):
         for metric, v in values.items():
-            sel = np.ones(len(v.x), dtype=bool) if segment == "all" else v.settlement == segment
-            if not sel.any():
+            if segment >= 0 and not np.any(v.settlement == segment):
                 continue
-            bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
-            x, w, region, period = v.x[sel], v.weight[sel], v.region[sel], v.period[sel]
-            regional = np.where((region >= 0) & (period >= 0), region * n_periods + period, -1)
-            for code, size, national in ((regional, len(regions) * n_periods, False),
-                                         (period, n_periods, True)):
-                present, stats, n = _means(code, size, x, w, bounds)
-                block = pd.DataFrame({
-                    "region_id": pd.array([None] * len(present) if national
-                                          else regions.take(present // n_periods), dtype="Int64"),
-                    "period": periods.take(present if national else present % n_periods),
-                })
-                for column in ("estimate", "se", "ci_low", "ci_high"):
-                    block[column] = stats[column]
-                block["n"] = n.astype(np.int64)
-                block["n_eff"] = stats["n_eff"]
-                parts.append(block.assign(metric=metric, segment=segment))
-    if not parts:
+            if not len(v.x):
+                continue
+            for (present, stats, n), national in zip(results[(metric, segment)], (False, True)):
+                blocks.append((np.full(len(present), -1) if national else present // n_periods,
+                               present if national else present % n_periods, stats, n, metric, name))
+    if not blocks:
         return pd.DataFrame()
-    out = pd.concat(parts, ignore_index=True)
+    region_pos = np.concatenate([b[0] for b in blocks]).astype(np.int64)
+    region_values = np.asarray(regions)[np.maximum(region_pos, 0)] if len(regions) else np.zeros(len(region_pos))
+    out = pd.DataFrame({
+        "region_id": pd.array(np.where(region_pos < 0, None, region_values.astype(object)), dtype="Int64"),
+        "period": np.asarray(periods, dtype=object)[np.concatenate([b[1] for b in blocks]).astype(np.int64)],
+    })
+    for column in ("estimate", "se", "ci_low", "ci_high"):
+        out[column] = np.concatenate([b[2][column] for b in blocks])
+    out["n"] = np.concatenate([b[3] for b in blocks]).astype(np.int64)
+    out["n_eff"] = np.concatenate([b[2]["n_eff"] for b in blocks])
+    out["metric"] = np.concatenate([np.full(len(b[3]), b[4], dtype=object) for b in blocks])
+    out["segment"] = np.concatenate([np.full(len(b[3]), b[5], dtype=object) for b in blocks])
     out["ngo_id"] = pd.array([None] * len(out), dtype="Int64")
     return out[COLUMNS]
