@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Answer, Response, Survey, db
 
+from ...driver_sql import StatementCache, compile_statement, execute_many, fetch_all
 from ..errors import ConflictError, DomainError, NotFoundError
 from .invitations import InvitationError, consume_token
 from .spec import SurveyClosedError, SurveySpec, load_spec, locked_spec
@@ -35,6 +36,11 @@ from .validation import CleanSubmission, SubmissionInput, validate_submission
 
 _RESPONSES = Response.__table__
 _ANSWERS = Answer.__table__
+#: The columns a submission sets (every column but the answers' autoincrement key).
+_RESPONSE_COLUMNS = tuple(c.key for c in _RESPONSES.columns)
+_ANSWER_COLUMNS = tuple(c.key for c in _ANSWERS.columns if c.key != "id")
+_INSERT_RESPONSE = StatementCache(lambda d, _v: compile_statement(_RESPONSES.insert(), d, _RESPONSE_COLUMNS))
+_INSERT_ANSWERS = StatementCache(lambda d, _v: compile_statement(_ANSWERS.insert(), d, _ANSWER_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,7 @@ _SURVEY_STATE = select(
     Survey.status, exists().where(Response.survey_id == bindparam("survey_id")),
     Survey.ngos_per_respondent, Survey.ngos_by_region, Survey.created_at,
 ).where(Survey.id == bindparam("survey_id"))
+_SURVEY_STATE_DRIVER = StatementCache(lambda d, _v: compile_statement(_SURVEY_STATE, d))
 
 
 def _recheck(prepared: PreparedSubmission) -> PreparedSubmission:
@@ -163,7 +170,12 @@ def _recheck(prepared: PreparedSubmission) -> PreparedSubmission:
     and the survey's identity are compared with the spec the submission was validated against.
     """
     spec = prepared.spec
-    state = db.session.connection().execute(_SURVEY_STATE, {"survey_id": spec.id}).first()
+    connection = db.session.connection()
+    driver = _SURVEY_STATE_DRIVER.get(connection.dialect)
+    if driver is not None:
+        state = next(iter(fetch_all(connection, driver, {"survey_id": spec.id})), None)
+    else:
+        state = connection.execute(_SURVEY_STATE, {"survey_id": spec.id}).first()
     if state is None:
         raise NotFoundError("No such survey", {"survey": "not found"})
     staff_import = prepared.options["staff_import"]
@@ -206,9 +218,15 @@ def store_submission(prepared: PreparedSubmission, *, savepoint: bool = True) ->
     try:
         if invitation_hash:
             consume_token(spec.id, invitation_hash)
-        conn.execute(_RESPONSES.insert(), [prepared.response_row])
-        if rows:
-            conn.execute(_ANSWERS.insert(), rows)
+        insert_response = _INSERT_RESPONSE.get(conn.dialect)
+        if insert_response is not None:  # SQLite: straight on the driver's cursor (driver_sql)
+            execute_many(conn, insert_response, [prepared.response_row])
+            if rows:
+                execute_many(conn, _INSERT_ANSWERS.get(conn.dialect), rows)  # type: ignore[arg-type]
+        else:
+            conn.execute(_RESPONSES.insert(), [prepared.response_row])
+            if rows:
+                conn.execute(_ANSWERS.insert(), rows)
     except (IntegrityError, InvitationError) as exc:
         # A replay, or a concurrent identical request that won the race (or used the token for this
         # very submission): the SAVEPOINT (or the transaction) is rolled back and the stored row decides.

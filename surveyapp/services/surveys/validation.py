@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, literal, null, select, union_all
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from models import AGE_GROUPS, NGO, SETTLEMENTS, SEXES, Region, SurveyNGO, db
 
+from ...driver_sql import DriverStatement, StatementCache, compile_statement, fetch_all
 from ..errors import ValidationError
 from .spec import SurveySpec, is_asked
 from .types import MISSING, AnswerError
@@ -86,6 +87,23 @@ _REGION_AND_NGOS = union_all(
     .where(SurveyNGO.survey_id == bindparam("survey_id"), NGO.id.in_(bindparam("ngo_ids", expanding=True))),
 )
 
+#: At most this many NGO ids go through the driver statement (one compiled form per count).
+_DRIVER_MAX_NGOS = 16
+
+
+def _region_and_ngos_fixed(dialect: Dialect, count: int) -> DriverStatement:
+    """``_REGION_AND_NGOS`` with ``count`` plain parameters ``n0`` … in place of the expanding list."""
+    statement = union_all(
+        select(literal(0, Integer), Region.id, cast(null(), Integer)).where(Region.code == bindparam("code")),
+        select(literal(1, Integer), NGO.id, NGO.region_id).join(SurveyNGO, SurveyNGO.ngo_id == NGO.id)
+        .where(SurveyNGO.survey_id == bindparam("survey_id"),
+               NGO.id.in_([bindparam(f"n{i}") for i in range(count)])),
+    )
+    return compile_statement(statement, dialect)
+
+
+_REGION_AND_NGOS_DRIVER = StatementCache(_region_and_ngos_fixed)
+
 
 def _connection() -> Connection:
     """The session's connection, after the autoflush a session query would do (SQLAlchemy Core on
@@ -122,8 +140,14 @@ def region_and_ngos(spec: SurveySpec, code: str | None, ngo_ids: set[int]) -> tu
     if not ngo_ids or not isinstance(code, str) or not code or len(code) > 8:
         region_id = region_id_for(code)
         return region_id, allowed_ngos(spec, ngo_ids, region_id)
-    rows = _connection().execute(_REGION_AND_NGOS, {"code": code.strip().upper(), "survey_id": spec.id,
-                                                    "ngo_ids": sorted(ngo_ids)}).all()
+    connection, ids = _connection(), sorted(ngo_ids)
+    driver = _REGION_AND_NGOS_DRIVER.get(connection.dialect, len(ids)) if len(ids) <= _DRIVER_MAX_NGOS else None
+    if driver is not None:
+        rows: Any = fetch_all(connection, driver, {"code": code.strip().upper(), "survey_id": spec.id,
+                                                   **{f"n{i}": ngo for i, ngo in enumerate(ids)}})
+    else:
+        rows = connection.execute(_REGION_AND_NGOS, {"code": code.strip().upper(), "survey_id": spec.id,
+                                                     "ngo_ids": ids}).all()
     region_id = next((ngo_or_region for kind, ngo_or_region, _home in rows if kind == 0), None)
     return region_id, _allowed(spec, [(ngo, home) for kind, ngo, home in rows if kind == 1], region_id)
 
