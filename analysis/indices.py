@@ -36,6 +36,7 @@ import pandas as pd
 
 from ._cells import add_national, metric_rows, normal_interval, split_keys
 from ._groups import codes_for, dense_codes
+from ._sums import blocked_sums, dense_of, key_source
 from .composite import checklist_scores, combine_parts, external_assessment
 from .coverage import media_indices
 from .estimators import mean_from_sums, proportion_from_sums, z_value
@@ -57,11 +58,49 @@ def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None
                  keys: Sequence[str] = ("ngo", "region", "period"), construct: str = "construct",
                  value: str = "value", weight: str = "weight") -> dict[str, pd.DataFrame]:
     """``survey_sums`` of several row subsets (``segments``: name → boolean mask over the rows of
-    ``answers``, or None for all rows) in one pass: codes and products are computed once, then
-    each subset costs only its bincounts. Each result equals ``survey_sums(answers[mask])`` to the
-    last bit (the same rows are added in the same order). Raises as ``survey_sums``; ValueError for
-    a mask of the wrong length.
+    ``answers``, or None for all rows) in one pass. Each result equals ``survey_sums(answers[mask])``
+    to the last bit (the same rows are added in the same order): by blocks of rows
+    (``analysis._sums``) when the key space is dense, else as ``plain_segment_sums``. Raises as
+    ``survey_sums``; ValueError for a mask of the wrong length.
     """
+    for name, rows in segments.items():
+        if rows is not None and len(rows) != len(answers):
+            raise ValueError(f"segment {name!r}: the mask must have one value per answer")
+    sources = [key_source(answers[k]) for k in keys]
+    space = 4 * int(np.prod([max(len(s.uniques), 1) for s in sources], dtype=np.float64))
+    if space > max(4 * len(answers), 1 << 22):
+        return plain_segment_sums(answers, segments, keys=keys, construct=construct, value=value, weight=weight)
+    col = answers[construct]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        raw, table = col.cat.codes.to_numpy(), np.append(codes_for(col.cat.categories, CONSTRUCTS), -1)
+    else:
+        raw, table = codes_for(col, CONSTRUCTS), None
+    sums = blocked_sums(sources, raw, table, answers[value].to_numpy(dtype=float),
+                        answers[weight].to_numpy(dtype=float), segments, _messages(weight))
+    dense = dense_of(sources, keys, CONSTRUCTS)
+    out: dict[str, pd.DataFrame] = {}
+    for name in segments:
+        arrays = sums[name]
+        present = np.flatnonzero(arrays["n"] > 0)
+        frame = dense.decode(present)
+        for column in _SUMS:
+            frame[column] = arrays[column][present].astype(float)
+        out[name] = frame
+    return out
+
+
+def _messages(weight: str) -> tuple[str, str, str]:
+    """The three validation messages, in the order they are checked."""
+    return ("awareness values must be 0 or 1 (NaN for don't know)",
+            "trust, usefulness and transparency values must be on the 1–5 scale",
+            f"column {weight!r} must hold finite, positive weights")
+
+
+def plain_segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None], *,
+                       keys: Sequence[str] = ("ngo", "region", "period"), construct: str = "construct",
+                       value: str = "value", weight: str = "weight") -> dict[str, pd.DataFrame]:
+    """``segment_sums`` on full-length arrays: codes and products are computed once, then each
+    subset costs its bincounts. Also the reference the block path is tested against."""
     code = codes_for(answers[construct], CONSTRUCTS)
     x = answers[value].to_numpy(dtype=float)
     keep = (code >= 0) & ~np.isnan(x)

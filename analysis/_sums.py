@@ -1,0 +1,185 @@
+"""Survey sums by blocks of rows (internal): the fast path of ``indices.segment_sums``.
+
+The plain path builds full-length arrays (group codes, one per product, one per segment) and
+sums each with ``np.bincount``; at millions of answers that is mostly memory traffic. Here the
+rows are taken in blocks small enough to stay in cache: each block's codes and products are
+built and added into the running sums with ``np.add.at``, which, like ``bincount``, adds each
+row to its bin in row order. Every bin therefore receives the same values in the same order as
+in the plain path and the sums are identical to the last bit. Disjoint segments (urban / rural)
+share one accumulator: the segment is folded into the group code. The sums of w over 4–5 and
+over 1–2 are one accumulator with the answer's class folded in (the plain path adds zeros for
+the other rows, which leaves a sum of positive weights unchanged); counts are integers.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._groups import DenseCodes
+
+BLOCK = 1 << 20
+#: Sums kept per bin, side by side: n, sw, swx, swx2, sw2, sw_lo, sw_hi (and one for 3s).
+WIDTH = 8
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """One key column as stored (``raw``) with what turns a block of it into codes 0 … size−1:
+    ``raw − offset``, or ``table[raw]`` when a table is given; −1 marks a missing key."""
+
+    raw: np.ndarray
+    offset: int
+    table: np.ndarray | None
+    uniques: pd.Index
+    may_miss: bool
+
+    def block(self, start: int, stop: int) -> np.ndarray:
+        part = self.raw[start:stop]
+        if self.table is not None:
+            return self.table[part]
+        return part.astype(np.int64) - self.offset if self.offset else part.astype(np.int64, copy=False)
+
+
+def key_source(col: pd.Series) -> KeySource:
+    """A ``KeySource`` for a key column, coded as ``_groups.dense_codes`` codes it (same uniques)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        raw = col.cat.codes.to_numpy()
+        table = np.append(np.arange(len(col.cat.categories), dtype=np.int64), -1)
+        return KeySource(raw, 0, table, pd.Index(col.cat.categories), True)
+    values = col.to_numpy()
+    if values.dtype.kind in "iu" and values.size:
+        lo, hi = int(values.min()), int(values.max())
+        if hi - lo <= max(4 * values.size, 1 << 16):
+            return KeySource(values, lo, None, pd.Index(np.arange(lo, hi + 1, dtype=values.dtype)), False)
+    codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=True)
+    return KeySource(codes.astype(np.int64), 0, None, pd.Index(uniques), True)
+
+
+def _layers(segments: Mapping[str, np.ndarray | None], n: int) -> list[tuple[np.ndarray | None, list[str]]]:
+    """Segments grouped into layers: (label of each row, names); label ``len(names)``: in none.
+    The whole table is a layer of its own; disjoint masks share one, overlapping ones do not."""
+    layers: list[tuple[np.ndarray | None, list[str]]] = []
+    masks = {}
+    for name, rows in segments.items():
+        if rows is None:
+            layers.append((None, [name]))
+        else:
+            masks[name] = np.asarray(rows, dtype=bool)
+    if masks:
+        cover = np.zeros(n, dtype=np.int8)
+        for rows in masks.values():
+            cover += rows
+        if len(masks) > 1 and cover.size and int(cover.max()) > 1:
+            groups = [[name] for name in masks]
+        else:
+            groups = [list(masks)]
+        for names in groups:
+            label = np.full(n, len(names), dtype=np.int8 if len(names) < 100 else np.int64)
+            for j, name in enumerate(names):
+                label[masks[name]] = j
+            layers.append((label, names))
+    return layers
+
+
+def _width(label: np.ndarray | None, names: list[str]) -> int:
+    """Bins per key combination in a layer: one per segment, plus one for rows in none."""
+    return 1 if label is None else len(names) + 1
+
+
+def blocked_sums(sources: Sequence[KeySource], construct: np.ndarray, table: np.ndarray | None, x: np.ndarray,
+                 w: np.ndarray, segments: Mapping[str, np.ndarray | None],
+                 check: tuple[str, str, str]) -> dict[str, dict[str, np.ndarray]]:
+    """Per segment: ``n`` and the sums of ``PRODUCTS``, ``sw_hi``, ``sw_lo`` over the dense key space
+    of ``sources`` × construct (length ``space``). ``construct``: construct index per row (through
+    ``table`` when given; −1 for rows to ignore). ``check``: the three error messages (awareness
+    values, scale values, weights), raised in that order as the plain path raises them."""
+    n = len(x)
+    sizes = [max(len(s.uniques), 1) for s in sources] + [4]
+    space = int(np.prod(sizes, dtype=np.int64))
+    layers = _layers(segments, n)
+    acc = [({k: np.zeros(space * _width(label, names)) for k in ("n", "sw", "swx", "swx2", "sw2")},
+            np.zeros(3 * space * _width(label, names))) for label, names in layers]
+    bad = [False, False, False]
+    # Rows are counted per segment layer; the whole table takes the sum of one such layer's counts
+    # (it holds every row), or counts itself when there is none.
+    counting = next((i for i, (label, _) in enumerate(layers) if label is not None), 0)
+    for start in range(0, n, BLOCK):
+        stop = min(start + BLOCK, n)
+        cc = construct[start:stop] if table is None else table[construct[start:stop]]
+        xv, wv = x[start:stop], w[start:stop]
+        keep = (cc >= 0) & ~np.isnan(xv)
+        aware = keep & (cc == 0)
+        bad[0] |= bool(np.any(aware & (xv != 0) & (xv != 1)))
+        bad[1] |= bool(np.any((keep & ~aware) & ((xv < 1) | (xv > 5))))
+        bad[2] |= bool(np.any(keep & ~((wv > 0) & (wv < np.inf))))
+        code = np.zeros(stop - start, dtype=np.int64)
+        missing = None
+        for source, size in zip(sources, sizes):
+            part = source.block(start, stop)
+            code *= size
+            code += part
+            if source.may_miss:
+                missing = part < 0 if missing is None else missing | (part < 0)
+        code *= 4
+        code += cc
+        ok = keep if missing is None else keep & ~missing
+        rows = None if ok.all() else np.flatnonzero(ok)
+        if rows is not None:
+            code, xv, wv, cc = code[rows], xv[rows], wv[rows], cc[rows]
+        wx = wv * xv
+        scale = np.flatnonzero(cc > 0)
+        xs, ws, wxs = xv[scale], wv[scale], wx[scale]
+        values = {"sw": wv, "swx": wx, "sw2": wv * wv}
+        wx2 = wxs * xs
+        cls = np.full(len(xs), 2, dtype=np.int64)
+        cls -= xs >= 4
+        cls -= 2 * (xs <= 2)
+        for i, ((label, names), (sums, by_class)) in enumerate(zip(layers, acc)):
+            if label is None:
+                g = code
+            else:
+                part = label[start:stop] if rows is None else label[start:stop][rows]
+                g = code * _width(label, names) + part
+            for k, v in values.items():
+                np.add.at(sums[k], g, v)
+            gs = g[scale]
+            np.add.at(sums["swx2"], gs, wx2)
+            np.add.at(by_class, 3 * gs + cls, ws)
+            if label is not None or i == counting:
+                np.add.at(sums["n"], g, 1.0)
+    for flag, message in zip(bad, check):
+        if flag:
+            raise ValueError(message)
+    return _assemble(layers, acc, space, counting)
+
+
+def _assemble(layers: list[tuple[np.ndarray | None, list[str]]], acc: list, space: int,
+              counting: int) -> dict[str, dict[str, np.ndarray]]:
+    """Per segment, the sums of each bin. Awareness bins (construct 0) take w·x² = w·x and
+    w of 1–2 = w (x is 0 or 1, so row by row the same values are added), w of 4–5 = 0; the
+    whole table's counts are the sums of its disjoint parts' (integers, exact)."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    counts = acc[counting][0]["n"].reshape(space, -1).sum(axis=1) if acc else None
+    for (label, names), (sums, by_class) in zip(layers, acc):
+        width = _width(label, names)
+        by = by_class.reshape(-1, 3)
+        for j, name in enumerate(names):
+            cells = {k: v[j::width].copy() for k, v in sums.items()}
+            cells["sw_lo"], cells["sw_hi"] = by[j::width, 0].copy(), by[j::width, 1].copy()
+            aware = slice(0, None, 4)
+            cells["swx2"][aware] = cells["swx"][aware]
+            cells["sw_lo"][aware] = cells["sw"][aware]
+            if label is None:
+                cells["n"] = counts
+            out[name] = cells
+    return out
+
+
+def dense_of(sources: Sequence[KeySource], keys: Sequence[str], constructs: Sequence[str]) -> DenseCodes:
+    """The ``DenseCodes`` (without row codes) that decodes the bins of ``blocked_sums``."""
+    uniques = [s.uniques for s in sources] + [pd.Index(constructs)]
+    return DenseCodes(np.zeros(0, dtype=np.int64), [max(len(u), 1) for u in uniques], uniques,
+                      [*keys, "construct"])
