@@ -34,24 +34,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._cells import add_national, metric_rows, normal_interval, split_keys
-from ._groups import codes_for, dense_codes
+from ._cells import add_national, metric_rows, split_keys
+from ._groups import DenseCodes, codes_for, dense_codes
 from ._sums import blocked_sums, dense_of, key_source
+from ._table import CONSTRUCTS, SCALE_METRICS, SUMS, construct_metrics, dense_table
 from .composite import checklist_scores, combine_parts, external_assessment
 from .coverage import media_indices
-from .estimators import mean_from_sums, proportion_from_sums, z_value
 
-CONSTRUCTS = ("awareness", "trust", "usefulness", "transparency")
-#: Index metric for each construct answered on the 1–5 scale.
-SCALE_METRICS = {"trust": "trust_index", "usefulness": "usefulness", "transparency": "transparency_perceived"}
-_SUMS = ("n", "sw", "swx", "swx2", "sw2", "sw_hi", "sw_lo")
-
-
-def _scale_index(s: pd.DataFrame, level: float) -> dict[str, np.ndarray]:
-    """Index (score − 1)/4 × 100 from sums of the raw 1–5 scores (a linear change of unit)."""
-    sw, swx, swx2 = s["sw"].to_numpy(), s["swx"].to_numpy(), s["swx2"].to_numpy()
-    return mean_from_sums(sw, 25 * (swx - sw), 625 * (swx2 - 2 * swx + sw), s["sw2"].to_numpy(), level=level,
-                          bounds=(0.0, 100.0))
+_SUMS = SUMS
+__all__ = ["CONSTRUCTS", "SCALE_METRICS", "compute_indices", "indices_from_sums", "plain_segment_sums",
+           "project_indices", "segment_indices", "segment_sums", "survey_indices", "survey_sums"]
 
 
 def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None], *,
@@ -63,21 +55,10 @@ def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None
     (``analysis._sums``) when the key space is dense, else as ``plain_segment_sums``. Raises as
     ``survey_sums``; ValueError for a mask of the wrong length.
     """
-    for name, rows in segments.items():
-        if rows is not None and len(rows) != len(answers):
-            raise ValueError(f"segment {name!r}: the mask must have one value per answer")
-    sources = [key_source(answers[k]) for k in keys]
-    space = 4 * int(np.prod([max(len(s.uniques), 1) for s in sources], dtype=np.float64))
-    if space > max(4 * len(answers), 1 << 22):
+    blocked = _blocked_sums(answers, segments, keys=keys, construct=construct, value=value, weight=weight)
+    if blocked is None:
         return plain_segment_sums(answers, segments, keys=keys, construct=construct, value=value, weight=weight)
-    col = answers[construct]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        raw, table = col.cat.codes.to_numpy(), np.append(codes_for(col.cat.categories, CONSTRUCTS), -1)
-    else:
-        raw, table = codes_for(col, CONSTRUCTS), None
-    sums = blocked_sums(sources, raw, table, answers[value].to_numpy(dtype=float),
-                        answers[weight].to_numpy(dtype=float), segments, _messages(weight))
-    dense = dense_of(sources, keys, CONSTRUCTS)
+    sums, dense = blocked
     out: dict[str, pd.DataFrame] = {}
     for name in segments:
         arrays = sums[name]
@@ -87,6 +68,28 @@ def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None
             frame[column] = arrays[column][present].astype(float)
         out[name] = frame
     return out
+
+
+def _blocked_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None], *, keys: Sequence[str],
+                  construct: str, value: str, weight: str,
+                  ) -> tuple[dict[str, dict[str, np.ndarray]], DenseCodes] | None:
+    """The dense sums of each segment by blocks, and the codes that decode them; None when the
+    key space is too sparse for dense arrays."""
+    for name, rows in segments.items():
+        if rows is not None and len(rows) != len(answers):
+            raise ValueError(f"segment {name!r}: the mask must have one value per answer")
+    sources = [key_source(answers[k]) for k in keys]
+    space = 4 * int(np.prod([max(len(s.uniques), 1) for s in sources], dtype=np.float64))
+    if space > max(4 * len(answers), 1 << 22):
+        return None
+    col = answers[construct]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        raw, table = col.cat.codes.to_numpy(), np.append(codes_for(col.cat.categories, CONSTRUCTS), -1)
+    else:
+        raw, table = codes_for(col, CONSTRUCTS), None
+    sums = blocked_sums(sources, raw, table, answers[value].to_numpy(dtype=float),
+                        answers[weight].to_numpy(dtype=float), segments, _messages(weight))
+    return sums, dense_of(sources, keys, CONSTRUCTS)
 
 
 def _messages(weight: str) -> tuple[str, str, str]:
@@ -161,29 +164,13 @@ def indices_from_sums(sums: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "regi
     national ones). Returns the long table; raises KeyError for missing columns."""
     keys = list(keys)
     blocks = []
-    z = z_value(level)
     for name in CONSTRUCTS:
         s = sums[sums["construct"] == name]
         if s.empty:
             continue
         k, n = s[keys], s["n"].to_numpy()
-        sw, sw2 = s["sw"].to_numpy(), s["sw2"].to_numpy()
-        if name == "awareness":
-            share = proportion_from_sums(sw, s["swx"], sw2, level=level, scale=100)
-            blocks.append(metric_rows(k, "awareness", share, n))
-            continue
-        if name == "trust":
-            hi = proportion_from_sums(sw, s["sw_hi"], sw2, level=level, scale=100)
-            lo = proportion_from_sums(sw, s["sw_lo"], sw2, level=level, scale=100)
-            blocks += [metric_rows(k, "trust_share", hi, n), metric_rows(k, "distrust_share", lo, n)]
-            pt, pd_ = hi["estimate"] / 100, lo["estimate"] / 100
-            n_eff = hi["n_eff"]
-            var = np.clip(pt + pd_ - (pt - pd_) ** 2, 0.0, None) / np.where(n_eff > 0, n_eff, np.nan)
-            est, se = 100 * (pt - pd_), 100 * np.sqrt(var)
-            low, high = normal_interval(est, se, z, -100.0, 100.0)
-            blocks.append(metric_rows(k, "net_trust", {"estimate": est, "se": se, "ci_low": low, "ci_high": high,
-                                                       "n_eff": n_eff}, n))
-        blocks.append(metric_rows(k, SCALE_METRICS[name], _scale_index(s, level), n))
+        arrays = {column: s[column].to_numpy() for column in _SUMS}
+        blocks += [metric_rows(k, metric, stats, n) for metric, stats in construct_metrics(name, arrays, level)]
     if not blocks:
         return metric_rows(sums[keys].iloc[:0], "", {}, np.zeros(0))
     return pd.concat(blocks, ignore_index=True)
@@ -195,6 +182,11 @@ def segment_indices(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | N
     """``survey_indices`` of several row subsets at once (see ``segment_sums``): name → table,
     each equal to ``survey_indices(answers[mask])``. Raises as ``segment_sums``."""
     region = split_keys(keys)[1]
+    blocked = _blocked_sums(answers, segments, keys=keys, construct="construct", value="value", weight="weight")
+    if blocked is not None:
+        out = {name: dense_table(arrays, blocked[1], national, level) for name, arrays in blocked[0].items()}
+        if all(table is not None for table in out.values()):
+            return out  # type: ignore[return-value]
     sums = segment_sums(answers, segments, keys=keys)
     return {name: indices_from_sums(add_national(s, keys, region if national else None, _SUMS, extra=("construct",)),
                                     keys=keys, level=level) for name, s in sums.items()}

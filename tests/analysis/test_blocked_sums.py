@@ -70,3 +70,35 @@ def test_invalid_input_raises_as_the_plain_path(monkeypatch: pytest.MonkeyPatch,
     for fn in (segment_sums, plain_segment_sums):
         with pytest.raises(ValueError, match=message):
             fn(answers, {"all": None})
+
+
+def _plain_indices(answers: pd.DataFrame, segments: dict, national: bool = True) -> dict[str, pd.DataFrame]:
+    """``segment_indices`` the plain way: full-array sums, ``add_national``, ``indices_from_sums``."""
+    from analysis._cells import add_national
+    from analysis.indices import SUMS, indices_from_sums
+
+    keys = ["ngo", "region", "period"]
+    sums = plain_segment_sums(answers, segments, keys=keys)
+    return {name: indices_from_sums(add_national(s, keys, "region" if national else None, SUMS, extra=("construct",)),
+                                    keys=keys) for name, s in sums.items()}
+
+
+@pytest.mark.parametrize("national", [True, False])
+@pytest.mark.parametrize("keys", ["ints", "strings and unsorted categories"])
+def test_tables_from_dense_sums_equal_the_plain_tables(monkeypatch: pytest.MonkeyPatch, national: bool,
+                                                        keys: str) -> None:
+    from analysis.indices import segment_indices
+
+    monkeypatch.setattr(_sums, "BLOCK", 500)
+    answers = _answers(6)
+    if keys != "ints":
+        answers["ngo"] = "ngo-" + answers["ngo"].astype(str)  # "ngo-10" sorts before "ngo-3"
+        answers["period"] = answers["period"].cat.reorder_categories(["2026-Q2", "2026-Q1"])
+    urban = (answers["settlement"] == "urban").to_numpy()
+    segments = {"all": None, "urban": urban, "rural": (answers["settlement"] == "rural").to_numpy()}
+    fast = segment_indices(answers, segments, national=national)
+    plain = _plain_indices(answers, segments, national)
+    _equal(fast, plain)
+    assert fast["all"]["region"].isna().any() == national and set(fast["all"]["metric"]) >= {"net_trust", "awareness"}
+    empty = {"none": np.zeros(len(answers), dtype=bool), "all": None}
+    _equal(segment_indices(answers, empty, national=national), _plain_indices(answers, empty, national))
