@@ -214,3 +214,59 @@ def test_answer_ids_map_to_positions_by_runs_as_a_lookup_per_row_would():
     for ids in (["b", "b", "a", "x", "x", "c", "b", "b"], ["c"], [], pd.Series(["a", "a", "c"], dtype="str")):
         assert extract._positions(ids, index).tolist() == index.get_indexer(list(ids)).tolist()
 
+
+
+def test_binary_id_words_map_to_positions_as_text_ids_do():
+    import uuid
+
+    rng = np.random.default_rng(3)
+    known = [str(uuid.UUID(bytes=rng.bytes(16))) for _ in range(50)]
+    index = pd.Index(known)
+    unknown = str(uuid.UUID(bytes=rng.bytes(16)))
+    ids = [known[i] for i in rng.integers(0, 50, 400)] + [unknown, unknown] + [known[3]] * 5
+    words = extract._uuid_words(pd.Index(ids))
+    expected = index.get_indexer(ids).tolist()
+    assert extract._word_positions(words, index, extract._uuid_words(index)).tolist() == expected
+    # Two responses sharing the mixed hash key fall back to comparing the whole 16 bytes.
+    twins = extract._uuid_words(index).copy()
+    twins[1] = twins[0]
+    twins[1, 0] ^= np.uint64(1)
+    mix, mod = int(extract._MIX), 2**64
+    low, high, other = int(twins[0, 0]), int(twins[0, 1]), int(twins[1, 0])
+    twins[1, 1] = ((low ^ other ^ (high * mix % mod)) * pow(mix, -1, mod)) % mod  # same mixed key as twins[0]
+    assert not pd.Index(twins[:, 0] ^ (twins[:, 1] * extract._MIX)).is_unique
+    heads = np.array([twins[1], twins[0], twins[2]])
+    assert extract._word_positions(heads, index, twins).tolist() == [1, 0, 2]
+    assert extract._word_positions(np.zeros((0, 2), dtype=np.uint64), index, twins).tolist() == []
+
+
+def test_postgres_copy_reads_equal_the_cursor_reads(db, regions):
+    """On PostgreSQL respondents come by CSV COPY and answers by binary COPY; on SQLite from the
+    cursor. Both give the frames the plain cursor read gives (dtypes, NULLs, flags, positions)."""
+    from models import Answer, Response
+
+    ngo = make_ngo()
+    battery = make_battery(ngos=[ngo])
+    add_respondents(battery, regions["KZ-75"].id, ngo, [5, 4, None, 2])
+    first = db.session.scalars(select(Response)).first()
+    first.flags, first.duration_s, first.sex = ["speeder", "honeypot"], None, None
+    db.session.flush()
+    respondents = extract.load_respondents()
+    columns = ["response_id", "survey_id", "period", "region_id", "settlement", "sex", "age_group", "duration_s",
+               "flags", "mode"]
+    from sqlalchemy import String, cast
+
+    from models import Survey
+    plain = extract._frame(
+        select(cast(Response.id, String), Response.survey_id, Survey.period, Response.region_id, Response.settlement,
+               Response.sex, Response.age_group, Response.duration_s, Response.flags, Survey.mode)
+        .join(Survey, Survey.id == Response.survey_id), columns)
+    plain["flags"] = extract._flag_lists(plain["flags"])
+    plain["rid"] = np.arange(len(plain), dtype=np.int64)
+    pd.testing.assert_frame_equal(respondents, plain)
+    answers = extract.load_answers(respondents)
+    stored = db.session.execute(select(cast(Answer.response_id, String), Answer.question_id, Answer.value_num)
+                                .where(Answer.ngo_id.is_not(None), Answer.value_num.is_not(None))).all()
+    position = {rid: i for i, rid in enumerate(respondents["response_id"])}
+    assert sorted(zip(answers["rid"], answers["value"])) == sorted((position[r], v) for r, _q, v in stored)
+    assert extract.load_scale_answers_general(respondents)["rid"].between(0, len(respondents) - 1).all()

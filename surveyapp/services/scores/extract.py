@@ -1,17 +1,20 @@
 """Bulk reads for ``senim scores compute``: the database into pandas DataFrames, one query each.
 
-No Python loop per response: rows come back from one SELECT per table through the DBAPI cursor.
+No Python loop per response: rows come back from one SELECT per table through the DBAPI cursor,
+or, for the two big reads on PostgreSQL/psycopg, by COPY: respondents as CSV parsed by pandas,
+answers in the binary format viewed as numpy records.
 """
 from __future__ import annotations
 
 import io
 import json
+import select as io_select
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Select, String, cast, func, select
 
 from models import (
     NGO, Answer, Article, Mention, Outlet, Project, ProjectVote, Question, Region, RegionMargin, Response,
@@ -20,8 +23,18 @@ from models import (
 
 #: Rows fetched per round trip by the chunked answer readers.
 CHUNK = 500_000
-#: Bytes of CSV parsed at a time when reading with COPY on PostgreSQL.
+#: Bytes of COPY output parsed at a time on PostgreSQL.
 COPY_BLOCK = 32 * 2**20
+#: Start of PostgreSQL's binary COPY output: signature, flags (0: no OIDs), header extension length (0).
+PGCOPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+#: One answer row of the binary COPY: the field count (4), then each field after its byte length:
+#: response id (uuid, 16 bytes), question id and NGO id (int4), value (float8), big-endian. The
+#: query leaves no field NULL (a missing NGO is sent as −1), so every row has this one size and a
+#: block of rows is a numpy record array without any per-row parsing.
+ANSWER_ROW = np.dtype([("fields", ">i2"), ("id_len", ">i4"), ("id", "V16"), ("question_len", ">i4"),
+                       ("question", ">i4"), ("ngo_len", ">i4"), ("ngo", ">i4"), ("value_len", ">i4"),
+                       ("value", ">f8")])
+ANSWER_FIELDS = {"fields": 4, "id_len": 16, "question_len": 4, "ngo_len": 4, "value_len": 8}
 
 
 def _frame(statement: Select[Any], columns: list[str]) -> pd.DataFrame:
@@ -39,6 +52,19 @@ def _frame(statement: Select[Any], columns: list[str]) -> pd.DataFrame:
     finally:
         cursor.close()
     return pd.DataFrame.from_records(rows, columns=columns)
+
+
+def _csv_frame(statement: Select[Any], columns: list[str]) -> pd.DataFrame:
+    """``statement`` by ``COPY … TO STDOUT (FORMAT csv)`` on PostgreSQL/psycopg, parsed by pandas'
+    C reader: the same frame as ``_frame`` gives for columns of text and integers (text as
+    ``str``, NULL as NaN; only an empty field is NA, so no text such as "NA" is taken for one)
+    without a Python tuple per row. JSON comes as its text, which the caller decodes."""
+    connection = db.session.connection()
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    data = b"".join(_copy_out(connection, sql, "FORMAT csv"))
+    if not data:
+        return pd.DataFrame.from_records([], columns=columns)
+    return pd.read_csv(io.BytesIO(data), header=None, names=columns, keep_default_na=False, na_values=[""])
 
 
 def _json_list(value: Any) -> list[Any]:
@@ -82,40 +108,54 @@ def load_respondents(periods: list[str] | None = None) -> pd.DataFrame:
     )
     if periods:
         stmt = stmt.where(Survey.period.in_(periods))
-    frame = _frame(stmt, ["response_id", "survey_id", "period", "region_id", "settlement", "sex", "age_group",
-                          "duration_s", "flags", "mode"])
+    columns = ["response_id", "survey_id", "period", "region_id", "settlement", "sex", "age_group", "duration_s",
+               "flags", "mode"]
+    frame = _csv_frame(stmt, columns) if _binary_copy(db.session.connection()) else _frame(stmt, columns)
     frame["flags"] = _flag_lists(frame["flags"])
     frame["rid"] = np.arange(len(frame), dtype=np.int64)
     return frame
 
 
-def _read_csv(data: bytes, columns: list[str]) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(data), header=None, names=columns, dtype={columns[0]: str})
+def _copy_out(connection: Any, sql: str, options: str) -> Iterator[bytes]:
+    """The output of ``COPY (sql) TO STDOUT (options)`` on PostgreSQL/psycopg, in blocks of whole
+    rows of about ``COPY_BLOCK`` bytes.
 
+    The server sends one message per row. They are taken straight from libpq through psycopg's
+    public ``pgconn`` (``get_copy_data``, waiting on the socket with ``select`` when none is
+    buffered) and appended to one buffer: ``Copy.read()`` runs a few Python generator frames per
+    row, ~0.7 µs, which for 11 million answers cost more than everything else of the read. Raises
+    ``psycopg.DatabaseError`` when the server reports an error."""
+    import psycopg
 
-AnswerArrays = tuple[list[Any] | pd.Series, np.ndarray, np.ndarray, np.ndarray]
-
-
-def _csv_arrays(chunk: pd.DataFrame) -> AnswerArrays:
-    ids, question, ngo, value = (chunk[c] for c in chunk.columns)
-    return (ids, question.to_numpy(dtype=np.int64), pd.to_numeric(ngo).to_numpy(dtype=np.float64),
-            pd.to_numeric(value).to_numpy(dtype=np.float64))
-
-
-def _copy_frames(connection: Any, sql: str, columns: list[str]) -> Iterator[AnswerArrays]:
-    """``COPY (sql) TO STDOUT`` as CSV on PostgreSQL/psycopg, parsed by pandas' C reader in blocks
-    of about ``COPY_BLOCK`` bytes (no Python object per value, no ``uuid.UUID`` per id)."""
     driver = connection.connection.driver_connection
-    pending = bytearray()
-    with driver.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)") as copy:
-        for block in copy:
-            pending += block
-            if len(pending) >= COPY_BLOCK:
-                cut = pending.rindex(b"\n") + 1
-                yield _csv_arrays(_read_csv(bytes(pending[:cut]), columns))
-                del pending[:cut]
+    with driver.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT ({options})"):
+        pgconn = driver.pgconn
+        get = pgconn.get_copy_data
+        pending = bytearray()
+        while True:
+            nbytes, data = get(1)  # 1: never block inside libpq; wait on the socket below instead
+            if nbytes > 0:
+                pending += data
+                if len(pending) >= COPY_BLOCK:
+                    yield bytes(pending)
+                    pending.clear()
+            elif nbytes == 0:
+                io_select.select([pgconn.socket], [], [])
+                pgconn.consume_input()
+            else:
+                break
+        # The rows are complete (or the server failed): collect the COPY's own result, as
+        # ``Copy.read()`` does after the last row.
+        failed = nbytes == -2
+        while (result := pgconn.get_result()) is not None:
+            failed = failed or result.status != psycopg.pq.ExecStatus.COMMAND_OK
+        if failed:
+            raise psycopg.DatabaseError(pgconn.get_error_message() or "COPY failed")
     if pending:
-        yield _csv_arrays(_read_csv(bytes(pending), columns))
+        yield bytes(pending)
+
+
+AnswerArrays = tuple[list[Any], np.ndarray, np.ndarray, np.ndarray]
 
 
 def _fetch_frames(connection: Any, sql: str) -> Iterator[AnswerArrays]:
@@ -146,20 +186,105 @@ def _positions(ids: list[Any] | pd.Series, index: pd.Index) -> np.ndarray:
     return np.repeat(index.get_indexer(values[heads]).astype(np.int64), np.diff(np.append(heads, len(values))))
 
 
+def _binary_frames(connection: Any, sql: str) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """``COPY (sql) TO STDOUT`` in PostgreSQL's binary format, for rows of ``ANSWER_ROW``: each
+    block of about ``COPY_BLOCK`` bytes is viewed as a record array (no Python object per row or
+    value; the server sends ids as 16 bytes instead of formatting 36 characters of text). Yields
+    (ids as an ``n × 2`` uint64 array of their bytes, question, NGO (NaN for −1), value). Raises
+    RuntimeError if the output is not laid out as ``ANSWER_ROW`` (a NULL or another type)."""
+    pending = b""
+    header = True
+    size = ANSWER_ROW.itemsize
+
+    def rows(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        records = np.frombuffer(data, dtype=ANSWER_ROW)
+        for field, expected in ANSWER_FIELDS.items():
+            if (records[field] != expected).any():
+                raise RuntimeError(f"unexpected binary COPY layout ({field})")
+        ids = np.ascontiguousarray(records["id"]).view(np.uint64).reshape(-1, 2)
+        ngo = records["ngo"].astype(np.float64)
+        ngo[ngo < 0] = np.nan
+        return ids, records["question"].astype(np.int64), ngo, records["value"].astype(np.float64)
+
+    for block in _copy_out(connection, sql, "FORMAT binary"):
+        data = pending + block if pending else block
+        if header:
+            if data[:len(PGCOPY_HEADER)] != PGCOPY_HEADER:
+                raise RuntimeError("unexpected binary COPY header")
+            data, header = data[len(PGCOPY_HEADER):], False
+        cut = len(data) // size * size
+        if cut:
+            yield rows(data[:cut])
+        pending = data[cut:]
+    if header or len(pending) != 2 or pending != b"\xff\xff":
+        raise RuntimeError("unexpected end of binary COPY output")
+
+
+#: Odd 64-bit multiplier mixing the two halves of a UUID into one hash key (Fibonacci hashing).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _uuid_words(ids: pd.Index) -> np.ndarray:
+    """The 16 bytes of each canonical UUID text (with or without dashes) as an ``n × 2`` uint64
+    array, laid out as the binary COPY sends them."""
+    hexes = "".join(ids.astype(str)).replace("-", "")
+    if len(hexes) != 32 * len(ids):
+        raise RuntimeError("response ids are not UUIDs")
+    return np.frombuffer(bytes.fromhex(hexes), dtype=np.uint64).reshape(-1, 2)
+
+
+def _word_positions(words: np.ndarray, index: pd.Index, index_words: np.ndarray) -> np.ndarray:
+    """Position in ``index`` of each id given as a row of ``words`` (−1: unknown), ids in runs as
+    for ``_positions``. Ids are looked up by one uint64 mixing both halves, then the whole id is
+    compared; if two responses share a mixed key (~1e-7 at a million) by their full bytes."""
+    if not len(words):
+        return np.zeros(0, dtype=np.int64)
+    change = np.empty(len(words), dtype=bool)
+    change[0] = True
+    np.any(words[1:] != words[:-1], axis=1, out=change[1:])
+    heads = np.flatnonzero(change)
+    head_words = words[heads]
+    mixed = pd.Index(index_words[:, 0] ^ (index_words[:, 1] * _MIX))
+    if mixed.is_unique:
+        found = mixed.get_indexer(head_words[:, 0] ^ (head_words[:, 1] * _MIX)).astype(np.int64)
+        same = (index_words[found] == head_words).all(axis=1)
+        found[(found < 0) | ~same] = -1
+    else:
+        exact = pd.Index([bytes(w) for w in index_words])
+        found = exact.get_indexer([bytes(w) for w in head_words]).astype(np.int64)
+    return np.repeat(found, np.diff(np.append(heads, len(words))))
+
+
+def _binary_copy(connection: Any) -> bool:
+    return connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
+
+
 def _answer_chunks(statement: Select[Any], response_ids: pd.Index) -> tuple[np.ndarray, ...]:
-    """Rows (response id as text, question id, ngo id, value) of ``statement`` as arrays, read in
-    chunks: response ids become positions in ``response_ids`` (−1: unknown) as they arrive, so
-    the id strings of millions of answers are never held at once."""
+    """Rows (response id, question id, ngo id, value) of ``statement`` as arrays, read in chunks:
+    response ids become positions in ``response_ids`` (−1: unknown) as they arrive, so the ids of
+    millions of answers are never held at once. On PostgreSQL/psycopg the rows come by binary COPY
+    (``statement`` as built by ``_answer_select`` for it); elsewhere from the DBAPI cursor."""
     connection = db.session.connection()
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    columns = ["response_id", "question_id", "ngo_id", "value"]
-    copying = connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg"
-    chunks = _copy_frames(connection, sql, columns) if copying else _fetch_frames(connection, sql)
-    parts = [(_positions(ids, response_ids), question, ngo, value)
-             for ids, question, ngo, value in chunks if len(ids)]
+    if _binary_copy(connection):
+        index_words = _uuid_words(response_ids)
+        parts = [(_word_positions(ids, response_ids, index_words), question, ngo, value)
+                 for ids, question, ngo, value in _binary_frames(connection, sql) if len(ids)]
+    else:
+        parts = [(_positions(ids, response_ids), question, ngo, value)
+                 for ids, question, ngo, value in _fetch_frames(connection, sql) if len(ids)]
     if not parts:
         return tuple(np.zeros(0, dtype=t) for t in (np.int64, np.int64, np.float64, np.float64))
     return tuple(np.concatenate(column) for column in zip(*parts))
+
+
+def _answer_select() -> Select[Any]:
+    """SELECT of (response id, question id, NGO id, value) from answers: on PostgreSQL/psycopg the
+    uuid itself and the NGO as −1 when missing (the fixed ``ANSWER_ROW`` of the binary COPY); else
+    the id as text, as the DBAPI cursor gives it."""
+    if _binary_copy(db.session.connection()):
+        return select(Answer.response_id, Answer.question_id, func.coalesce(Answer.ngo_id, -1), Answer.value_num)
+    return select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num)
 
 
 def _question_columns(frame: pd.DataFrame, question: np.ndarray) -> None:
@@ -182,8 +307,7 @@ def load_answers(respondents: pd.DataFrame, periods: list[str] | None = None) ->
 
     "Don't know" (no numeric value) is left out in SQL: every estimate leaves it out of its base,
     so those rows (~5% of answers) are not read at all."""
-    stmt = select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num).where(
-        Answer.ngo_id.is_not(None), Answer.value_num.is_not(None))
+    stmt = _answer_select().where(Answer.ngo_id.is_not(None), Answer.value_num.is_not(None))
     if periods:
         stmt = (stmt.join(Response, Response.id == Answer.response_id)
                 .join(Survey, Survey.id == Response.survey_id).where(Survey.period.in_(periods)))
@@ -199,7 +323,7 @@ def load_scale_answers_general(respondents: pd.DataFrame, periods: list[str] | N
     """Numeric answers to general (not per-NGO) scale questions, for straight-lining checks:
     ``rid`` (position in ``respondents``), code, type, value."""
     stmt = (
-        select(cast(Answer.response_id, String), Answer.question_id, Answer.ngo_id, Answer.value_num)
+        _answer_select()
         .join(Question, Question.id == Answer.question_id)
         .join(Response, Response.id == Answer.response_id)
         .join(Survey, Survey.id == Response.survey_id)
