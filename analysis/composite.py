@@ -44,6 +44,36 @@ def checklist_scores(checklists: pd.DataFrame, *, ngo: str = "ngo", period: str 
     return out
 
 
+def _key_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """One code per distinct key combination (a missing value is a value), in order of first row."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    for key in keys:
+        codes, uniques = pd.factorize(frame[key], use_na_sentinel=False)
+        combined = pd.factorize(combined * (len(uniques) + 1) + codes, sort=False)[0].astype(np.int64)
+    return combined
+
+
+def _aligned(table: pd.DataFrame, keys: list[str], metrics: list[str]) -> tuple[pd.DataFrame, ...]:
+    """The distinct key combinations of the ``metrics`` rows (in order of first row, as
+    ``drop_duplicates``) and, per metric (a column each), the estimate, se, n and n_eff of its
+    first row for each combination (NaN where it has none): what a left merge of each metric's
+    deduplicated rows on the keys gives, by integer codes instead of hashing the keys per metric."""
+    sub = table[table["metric"].isin(metrics)]
+    group = _key_codes(sub, keys)
+    first = np.unique(group, return_index=True)[1]
+    base = sub[keys].iloc[first].reset_index(drop=True)
+    out = [np.full((len(base), len(metrics)), np.nan) for _ in range(4)]
+    which, names = pd.factorize(sub["metric"])
+    columns = [sub["estimate"], sub["se"], pd.to_numeric(sub["n"]), sub["n_eff"]]
+    values = [c.to_numpy(dtype=float, na_value=np.nan) for c in columns]
+    for j, metric in enumerate(metrics):
+        rows = np.flatnonzero(which == names.get_indexer([metric])[0]) if metric in names else which[:0]
+        cells, pick = np.unique(group[rows], return_index=True)
+        for target, source in zip(out, values):
+            target[cells, j] = source[rows[pick]]
+    return base, *out
+
+
 def combine_parts(table: pd.DataFrame, keys: Sequence[str], parts: Mapping[str, float], name: str, *,
                   interval: Interval = "conservative", level: float = 0.95, min_parts: int = 1,
                   bounds: tuple[float, float] = (0.0, 100.0)) -> pd.DataFrame:
@@ -59,17 +89,7 @@ def combine_parts(table: pd.DataFrame, keys: Sequence[str], parts: Mapping[str, 
     if np.any(weights < 0) or weights.sum() <= 0:
         raise ValueError("weights must be non-negative and not all zero")
     keys = list(keys)
-    sub = table[table["metric"].isin(list(parts))]
-    base = sub[keys].drop_duplicates().reset_index(drop=True)
-    est = np.full((len(base), len(parts)), np.nan)
-    se, n, n_eff = est.copy(), est.copy(), est.copy()
-    for j, metric in enumerate(parts):
-        part = sub[sub["metric"] == metric][[*keys, "estimate", "se", "n", "n_eff"]]
-        merged = base.merge(part.drop_duplicates(keys), on=keys, how="left")
-        est[:, j] = merged["estimate"].to_numpy(dtype=float, na_value=np.nan)
-        se[:, j] = merged["se"].to_numpy(dtype=float, na_value=np.nan)
-        n[:, j] = pd.to_numeric(merged["n"]).to_numpy(dtype=float, na_value=np.nan)
-        n_eff[:, j] = merged["n_eff"].to_numpy(dtype=float, na_value=np.nan)
+    base, est, se, n, n_eff = _aligned(table, keys, list(parts))
     present = ~np.isnan(est)
     w = np.where(present, weights, 0.0)
     total = w.sum(axis=1)

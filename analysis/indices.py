@@ -212,7 +212,7 @@ def project_indices(votes: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "regio
     the same ballots; its n is the smaller base. Raises ValueError for ratings outside 1–5.
     """
     keys = list(keys)
-    region = split_keys(keys)[1]
+    split_keys(keys)
     rating = pd.to_numeric(votes["rating"], errors="coerce").to_numpy(dtype=float)
     if np.any((rating < 1) | (rating > 5)):
         raise ValueError("project ratings must be on the 1–5 scale")
@@ -222,9 +222,7 @@ def project_indices(votes: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "regio
     frame["construct"] = np.concatenate([cons, np.where(np.isnan(support), "", "awareness")])
     frame["value"] = np.concatenate([rating, support])
     frame["weight"] = 1.0 if weight is None else np.tile(votes[weight].to_numpy(dtype=float), 2)
-    sums = add_national(survey_sums(frame, keys=keys), keys, region if national else None, _SUMS,
-                        extra=("construct",))
-    table = indices_from_sums(sums, keys=keys, level=level)
+    table = survey_indices(frame, keys=keys, national=national, level=level)
     table["metric"] = table["metric"].map({"trust_index": "project_rating", "awareness": "project_support"})
     table = table.dropna(subset=["metric"]).reset_index(drop=True)
     both = combine_parts(table, keys, {"project_rating": 1.0, "project_support": 1.0}, "project_assessment",
