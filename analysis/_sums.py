@@ -27,35 +27,38 @@ WIDTH = 8
 
 @dataclass(frozen=True)
 class KeySource:
-    """One key column as stored (``raw``) with what turns a block of it into codes 0 … size−1:
-    ``raw − offset``, or ``table[raw]`` when a table is given; −1 marks a missing key."""
+    """One key column as stored (``raw``: ints, category codes or factorised codes) with what
+    turns it into codes 0 … size−1: ``raw − offset``; a negative raw code marks a missing key
+    (only when ``may_miss``)."""
 
     raw: np.ndarray
     offset: int
-    table: np.ndarray | None
     uniques: pd.Index
     may_miss: bool
-
-    def block(self, start: int, stop: int) -> np.ndarray:
-        part = self.raw[start:stop]
-        if self.table is not None:
-            return self.table[part]
-        return part.astype(np.int64) - self.offset if self.offset else part.astype(np.int64, copy=False)
 
 
 def key_source(col: pd.Series) -> KeySource:
     """A ``KeySource`` for a key column, coded as ``_groups.dense_codes`` codes it (same uniques)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        raw = col.cat.codes.to_numpy()
-        table = np.append(np.arange(len(col.cat.categories), dtype=np.int64), -1)
-        return KeySource(raw, 0, table, pd.Index(col.cat.categories), True)
+        return KeySource(col.cat.codes.to_numpy(), 0, pd.Index(col.cat.categories), True)
     values = col.to_numpy()
     if values.dtype.kind in "iu" and values.size:
         lo, hi = int(values.min()), int(values.max())
         if hi - lo <= max(4 * values.size, 1 << 16):
-            return KeySource(values, lo, None, pd.Index(np.arange(lo, hi + 1, dtype=values.dtype)), False)
+            return KeySource(values, lo, pd.Index(np.arange(lo, hi + 1, dtype=values.dtype)), False)
     codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=True)
-    return KeySource(codes.astype(np.int64), 0, None, pd.Index(uniques), True)
+    return KeySource(codes.astype(np.int64), 0, pd.Index(uniques), True)
+
+
+def _offset_total(sources: Sequence[KeySource], sizes: Sequence[int]) -> int | None:
+    """Σ offset × stride, to subtract once from a code built from the raw values; None when
+    raw values that large could overflow int64 (then each block's offsets are taken first)."""
+    total, bound, stride = 0, 0.0, 4
+    for source, size in zip(reversed(sources), reversed(sizes)):
+        total += source.offset * stride
+        bound += float(max(abs(source.offset), abs(source.offset + size))) * stride
+        stride *= size
+    return total if bound < 2.0**62 else None
 
 
 def _layers(segments: Mapping[str, np.ndarray | None], n: int) -> list[tuple[np.ndarray | None, list[str]]]:
@@ -106,42 +109,54 @@ def blocked_sums(sources: Sequence[KeySource], construct: np.ndarray, table: np.
     # Rows are counted per segment layer; the whole table takes the sum of one such layer's counts
     # (it holds every row), or counts itself when there is none.
     counting = next((i for i, (label, _) in enumerate(layers) if label is not None), 0)
+    offset = _offset_total(sources, sizes[:-1])
     for start in range(0, n, BLOCK):
         stop = min(start + BLOCK, n)
         cc = construct[start:stop] if table is None else table[construct[start:stop]]
         xv, wv = x[start:stop], w[start:stop]
-        keep = (cc >= 0) & ~np.isnan(xv)
-        aware = keep & (cc == 0)
-        bad[0] |= bool(np.any(aware & (xv != 0) & (xv != 1)))
-        bad[1] |= bool(np.any((keep & ~aware) & ((xv < 1) | (xv > 5))))
-        bad[2] |= bool(np.any(keep & ~((wv > 0) & (wv < np.inf))))
         code = np.zeros(stop - start, dtype=np.int64)
         missing = None
         for source, size in zip(sources, sizes):
-            part = source.block(start, stop)
+            part = source.raw[start:stop]
             code *= size
-            code += part
+            code += part if offset is not None else part.astype(np.int64) - source.offset
             if source.may_miss:
                 missing = part < 0 if missing is None else missing | (part < 0)
         code *= 4
         code += cc
-        ok = keep if missing is None else keep & ~missing
-        rows = None if ok.all() else np.flatnonzero(ok)
-        if rows is not None:
-            code, xv, wv, cc = code[rows], xv[rows], wv[rows], cc[rows]
-        wx = wv * xv
+        if offset:
+            code -= offset
+        keep = (cc >= 0) & ~np.isnan(xv)
+        keep_rows = None if keep.all() else np.flatnonzero(keep)
+        if keep_rows is not None:
+            code, xv, wv, cc = code[keep_rows], xv[keep_rows], wv[keep_rows], cc[keep_rows]
+            missing = None if missing is None else missing[keep_rows]
+        # Checked on the rows kept (a known construct, not "don't know"), as the plain path does.
         scale = np.flatnonzero(cc > 0)
-        xs, ws, wxs = xv[scale], wv[scale], wx[scale]
+        xs = xv[scale]
+        xa = xv[cc == 0] if len(scale) else xv
+        bad[0] |= bool(np.any((xa != 0) & (xa != 1))) if len(scale) < len(xv) else False
+        bad[1] |= bool(xs.size and not (xs.min() >= 1 and xs.max() <= 5))
+        bad[2] |= bool(wv.size and not (wv.min() > 0 and wv.max() < np.inf))
+        if missing is not None and missing.any():
+            rows = np.flatnonzero(~missing)
+            code, xv, wv, cc = code[rows], xv[rows], wv[rows], cc[rows]
+            scale = np.flatnonzero(cc > 0)
+            xs = xv[scale]
+        else:
+            rows = None
+        wx = wv * xv
+        ws, wxs = wv[scale], wx[scale]
         values = {"sw": wv, "swx": wx, "sw2": wv * wv}
         wx2 = wxs * xs
-        cls = np.full(len(xs), 2, dtype=np.int64)
-        cls -= xs >= 4
-        cls -= 2 * (xs <= 2)
+        cls = np.add(xs > 2, xs >= 4, dtype=np.intp)  # 0: 1–2, 1: 3, 2: 4–5
         for i, ((label, names), (sums, by_class)) in enumerate(zip(layers, acc)):
             if label is None:
                 g = code
             else:
-                part = label[start:stop] if rows is None else label[start:stop][rows]
+                part = label[start:stop]
+                part = part if keep_rows is None else part[keep_rows]
+                part = part if rows is None else part[rows]
                 g = code * _width(label, names) + part
             for k, v in values.items():
                 np.add.at(sums[k], g, v)
@@ -168,7 +183,7 @@ def _assemble(layers: list[tuple[np.ndarray | None, list[str]]], acc: list, spac
         by = by_class.reshape(-1, 3)
         for j, name in enumerate(names):
             cells = {k: v[j::width].copy() for k, v in sums.items()}
-            cells["sw_lo"], cells["sw_hi"] = by[j::width, 0].copy(), by[j::width, 1].copy()
+            cells["sw_lo"], cells["sw_hi"] = by[j::width, 0].copy(), by[j::width, 2].copy()
             aware = slice(0, None, 4)
             cells["swx2"][aware] = cells["swx"][aware]
             cells["sw_lo"][aware] = cells["sw"][aware]
