@@ -148,10 +148,23 @@ def external_assessment(table: pd.DataFrame, checklist: pd.DataFrame | None = No
         rows["ci_low"] = rows["ci_high"] = rows["estimate"]
         rows["n"] = pd.array([None] * len(rows), dtype="Int64")
         parts.append(rows[[*keys, *VALUE_COLUMNS]])
-    full = pd.concat(parts, ignore_index=True)
-    transparency = combine_parts(full, keys, {"transparency_checklist": 1.0, "transparency_perceived": 1.0},
-                                 "transparency", interval=interval, level=level, min_parts=1)
-    full = pd.concat([full, transparency.drop(columns="criteria")], ignore_index=True)
-    overall = combine_parts(full, keys, w, "external_assessment", interval=interval, level=level,
-                            min_parts=min_criteria)
+    # combine_parts reads only the rows of its parts: each gets those rows (in table order) rather
+    # than a copy of the whole table.
+    halves = {"transparency_checklist": 1.0, "transparency_perceived": 1.0}
+    transparency = combine_parts(_rows_of(parts, halves, keys), keys, halves, "transparency", interval=interval,
+                                 level=level, min_parts=1)
+    overall = combine_parts(_rows_of([*parts, transparency.drop(columns="criteria")], w, keys), keys, w,
+                            "external_assessment", interval=interval, level=level, min_parts=min_criteria)
     return pd.concat([*parts[1:], transparency, overall], ignore_index=True)
+
+
+def _rows_of(frames: list[pd.DataFrame], metrics: Mapping[str, float], keys: list[str]) -> pd.DataFrame:
+    """The rows of ``metrics`` in the concatenation of ``frames``, in its order. Frames without
+    such rows are left out only when every frame has the same column types (so that the result's
+    types are those of the whole concatenation); otherwise the whole concatenation is returned."""
+    columns = [*keys, "metric", "estimate", "se", "n", "n_eff"]
+    same = all([f[c].dtype for c in columns] == [frames[0][c].dtype for c in columns] for f in frames)
+    picked = [p for p in (f[f["metric"].isin(list(metrics))] for f in frames) if not p.empty]
+    if not same or not picked:
+        return pd.concat(frames, ignore_index=True)
+    return pd.concat(picked, ignore_index=True)

@@ -57,3 +57,21 @@ def test_combine_parts_still_weights_the_parts_present() -> None:
     out = combine_parts(table, ["ngo", "region", "period"], {"a": 1.0, "b": 3.0}, "ab")
     assert out["estimate"].tolist() == [70.0, 10.0] and out["se"].tolist() == [3.5, 1.0]
     assert out["criteria"].tolist() == [2, 1] and out["region"].isna().tolist() == [True, False]
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_external_assessment_from_the_rows_of_its_parts_equals_the_whole_table(monkeypatch: pytest.MonkeyPatch,
+                                                                               seed: int) -> None:
+    from analysis import composite
+
+    table = _table(seed)
+    table["metric"] = np.random.default_rng(seed).choice(
+        ["usefulness", "trust_index", "project_assessment", "transparency_perceived", "awareness"], len(table))
+    checklist = pd.DataFrame({"ngo": [1, 2, 3, 9], "period": ["2026-Q1", "2026-Q2", "2026-Q1", "2026-Q1"],
+                              "transparency_checklist": [40.0, 100.0, 0.0, 60.0]})
+    keys = ["ngo", "region", "period"]
+    fast = composite.external_assessment(table, checklist, keys=keys)
+    monkeypatch.setattr(composite, "_rows_of", lambda frames, metrics, keys: pd.concat(frames, ignore_index=True))
+    plain = composite.external_assessment(table, checklist, keys=keys)
+    pd.testing.assert_frame_equal(fast, plain, check_exact=True)
+    assert set(fast["metric"]) == {"transparency_checklist", "transparency", "external_assessment"}
