@@ -92,14 +92,35 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # SQLite changes a table by rebuilding it (copy, drop, rename). With foreign keys
+            # enforced, dropping the old table would cascade to the rows that refer to it, so
+            # enforcement is off for the migration (the pragma only takes effect outside a
+            # transaction, hence the driver's own connection before ours begins) and every key
+            # is checked before the migration commits.
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql('PRAGMA foreign_key_check').fetchall()
+                    if broken:
+                        raise RuntimeError(f'foreign keys broken by the migration: {broken[:5]}')
+            if sqlite and connection.in_transaction():
+                connection.commit()  # SQLite has no transactional DDL in Alembic: end it here
+        finally:
+            if sqlite:
+                if connection.in_transaction():
+                    connection.rollback()
+                # Back on before the pooled connection is reused (the pragma is per connection).
+                connection.connection.driver_connection.execute('PRAGMA foreign_keys=ON')
 
 
 if context.is_offline_mode():

@@ -11,15 +11,36 @@ import uuid
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid,
+    JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint, Uuid, select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .base import db, in_list, new_uuid
 from .region import AGE_GROUPS, SETTLEMENTS, SEXES
 
 CHANNELS = ("web", "api", "field", "invitation")
 QUALITY_FLAGS = ("speeder", "straightliner", "duplicate_device", "honeypot", "repeat_browser")
+
+
+class ResponseWeight(db.Model):
+    """A response's raking weight, written by ``senim scores compute``: derived data, each run
+    replaces the rows of the periods it recomputes. Kept apart from ``responses`` so that a run
+    inserts one narrow row per kept response instead of rewriting every response row (on
+    PostgreSQL an UPDATE writes a new version of the row and of each of its index entries).
+
+    No foreign key to ``responses``: PostgreSQL checks one per inserted row with a lock on the
+    response's row, which made the insert of a million weights ~3x slower. The run itself keeps
+    the rows consistent: it deletes every weight except those of responses in periods it does
+    not recompute, so no weight outlives its response past the next run.
+    """
+
+    __tablename__ = "response_weights"
+    __table_args__ = (CheckConstraint("weight > 0", name="weight_positive"),)
+
+    #: The weighted response (``responses.id``).
+    response_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    #: Raking weight: the number of adults the response stands for.
+    weight: Mapped[float] = mapped_column(Float)
 
 
 class Response(db.Model):
@@ -31,7 +52,6 @@ class Response(db.Model):
         CheckConstraint("sex IS NULL OR " + in_list("sex", SEXES), name="sex_valid"),
         CheckConstraint("age_group IS NULL OR " + in_list("age_group", AGE_GROUPS), name="age_group_valid"),
         CheckConstraint("settlement IS NULL OR " + in_list("settlement", SETTLEMENTS), name="settlement_valid"),
-        CheckConstraint("weight IS NULL OR weight > 0", name="weight_positive"),
         CheckConstraint("duration_s IS NULL OR duration_s >= 0", name="duration_nonnegative"),
     )
 
@@ -51,8 +71,11 @@ class Response(db.Model):
     submitted_on: Mapped[dt.date] = mapped_column(Date)
     #: Seconds from the first page to submission, rounded; for speeder detection.
     duration_s: Mapped[int | None] = mapped_column(Integer)
-    #: Raking weight (set by ``senim scores compute``); None until computed.
-    weight: Mapped[float | None] = mapped_column(Float)
+    #: Raking weight (``response_weights``, set by ``senim scores compute``); None until computed,
+    #: or when the quality checks exclude the response. Read-only, loaded when first accessed.
+    weight: Mapped[float | None] = column_property(
+        select(ResponseWeight.weight).where(ResponseWeight.response_id == id).correlate_except(ResponseWeight)
+        .scalar_subquery(), deferred=True)
     #: Quality flags (subset of QUALITY_FLAGS); flagged responses are excluded from published scores.
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Marks synthetic demo data.

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from models import (
     NGO, ApiToken, Answer, Article, Mention, NGOAlias, Outlet, Project, ProjectVote, Question, Region,
-    Response, Setting, Survey, SurveyNGO, TransparencyChecklist, User,
+    Response, ResponseWeight, Setting, Survey, SurveyNGO, TransparencyChecklist, User,
 )
 from models.ngo import SECTORS
 from surveyapp.services.demo import build_demo
@@ -59,7 +59,7 @@ def test_counts_and_labels_match_the_summary(db, regions):
         assert first is None or wave.opens_on <= first <= last <= wave.closes_on
     # Synthetic everywhere, no weights yet, mentions found by the real pipeline, no accounts.
     assert db.session.scalar(select(func.count()).where(Response.synthetic.is_(False))) == 0
-    assert db.session.scalar(select(func.count()).where(Response.weight.is_not(None))) == 0
+    assert db.session.scalar(select(func.count()).select_from(ResponseWeight)) == 0
     assert db.session.scalar(select(func.count()).where(ProjectVote.synthetic.is_(False))) == 0
     assert db.session.scalar(select(func.count()).where(Article.synthetic.is_(False))) == 0
     assert count(db, User) == count(db, ApiToken) == 0

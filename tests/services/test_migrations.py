@@ -56,3 +56,52 @@ def test_init_on_empty_and_existing_database(empty_database_url, tmp_path):
         downgrade(revision="base")
         assert "regions" not in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def _fill(conn, table: str, **values):
+    """Insert one row into ``table`` with ``values`` and a placeholder in every other NOT NULL column."""
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Uuid
+
+    placeholders = [(Integer, 1), (Float, 1.0), (Boolean, False), (JSON, "[]"), (Uuid, "0" * 32),
+                    (DateTime, "2026-01-01 00:00:00"), (Date, "2026-01-01")]
+    row = dict(values)
+    for column in inspect(conn).get_columns(table):
+        if column["name"] in row or column["nullable"]:
+            continue
+        row[column["name"]] = next((v for t, v in placeholders if isinstance(column["type"], t)), "x")
+    names = ", ".join(row)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in row)})"), row)
+
+
+def test_weights_move_to_their_table_and_sqlite_keeps_every_row_and_check(tmp_path):
+    """The SQLite rebuild of ``responses`` neither cascades to the answers nor loses a CHECK, and
+    each stored weight moves to ``response_weights`` (and back on downgrade)."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = make_test_app(f"sqlite:///{tmp_path / 'weights.db'}", tmp_path)
+    with app.app_context():
+        upgrade(revision="5e8570697239")
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints=ON")  # placeholders need not be valid
+            _fill(conn, "regions", id=1)
+            _fill(conn, "surveys", id=1)
+            _fill(conn, "questions", id=1, survey_id=1)
+            for n, weight in enumerate([1.5, None]):
+                _fill(conn, "responses", id=f"{n:032x}", survey_id=1, region_id=1, submission_id=f"{n + 9:032x}",
+                      channel="web", language="ru", weight=weight)
+                _fill(conn, "answers", id=n + 1, response_id=f"{n:032x}", question_id=1, ngo_key=0)
+            conn.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
+        upgrade()
+        with db.engine.begin() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM answers").scalar() == 2
+            assert conn.exec_driver_sql("SELECT count(*) FROM responses").scalar() == 2
+            assert conn.exec_driver_sql("SELECT response_id, weight FROM response_weights").all() == [("0" * 32, 1.5)]
+            assert "weight" not in {c["name"] for c in inspect(conn).get_columns("responses")}
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE responses SET channel = 'fax'")  # the CHECKs came along
+        downgrade(revision="5e8570697239")
+        with db.engine.begin() as conn:
+            assert sorted(conn.exec_driver_sql("SELECT weight FROM responses").scalars(), key=str) == [1.5, None]
+            assert conn.exec_driver_sql("SELECT count(*) FROM answers").scalar() == 2
+        db.engine.dispose()

@@ -41,7 +41,7 @@ def test_trust_definitions_match_a_hand_computation(db, regions):
     assert awareness.estimate == pytest.approx(100 * 12 / 16) and awareness.n == 16
     national = snap(db, "trust_index", ngo.id, None)
     assert national.estimate == pytest.approx(index.estimate)  # one region only
-    weights = db.session.scalars(select(Response.weight)).all()
+    weights = db.session.scalars(select(Response.weight).select_from(Response)).all()
     assert all(w is not None and w > 0 for w in weights)
     assert len(set(round(w, 6) for w in weights)) == 1
 

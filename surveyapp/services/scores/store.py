@@ -3,17 +3,16 @@ from __future__ import annotations
 
 import contextlib
 import math
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, String, bindparam, delete, insert, literal_column, select, update
-from sqlalchemy import column as sql_column
-from sqlalchemy import table as sql_table
+from sqlalchemy import Connection, String, bindparam, delete, insert, literal_column, select
 
 from analysis.monitoring import Alert as AlertRecord
-from models import Alert, Response, ScoreSnapshot, Survey, db
+from models import Alert, Response, ResponseWeight, ScoreSnapshot, Survey, db
 from models.base import utcnow
 
 BATCH = 5000
@@ -98,14 +97,6 @@ def alert_rows(alerts: list[AlertRecord]) -> list[dict[str, object]]:
     } for a in alerts]
 
 
-def _clear_weights(periods: list[str] | None) -> None:
-    """Forget earlier weights of the recomputed periods (a response excluded now keeps none)."""
-    stmt = update(Response).values(weight=None)
-    if periods:
-        stmt = stmt.where(Response.survey_id.in_(select(Survey.id).where(Survey.period.in_(periods))))
-    db.session.execute(stmt.execution_options(synchronize_session=False))
-
-
 def _copy_rows(connection: Connection, table: str, columns: list[str], rows: Iterable[Sequence[object]]) -> None:
     """Stream ``rows`` into ``table`` with PostgreSQL's COPY (psycopg adapts the values)."""
     quoted = ", ".join(f'"{c}"' for c in columns)
@@ -163,45 +154,36 @@ def _insert_snapshots(table: pd.DataFrame) -> list[tuple[object, ...]]:
 
 
 def _store_weights(respondents: pd.DataFrame, periods: list[str] | None) -> None:
-    """Write each kept response's raking weight and forget the weights of the other responses of
-    the recomputed periods (a response excluded now keeps none).
+    """Replace the stored raking weights (``response_weights``) of the recomputed periods with
+    each kept response's new weight.
 
-    On SQLite and PostgreSQL/psycopg the new weights go into a temporary table (executemany /
-    COPY), then one UPDATE clears only stale weights and one UPDATE … FROM sets the new ones: no
-    statement per response and no pass that first nulls every row. Elsewhere: clear, then
-    executemany.
+    One DELETE keeps only the weights of responses in periods not recomputed (so a response
+    excluded now keeps none, and no weight outlives its response), then one row per kept response
+    is inserted: COPY on PostgreSQL/psycopg, one ``executemany`` of a prepared INSERT on the raw
+    cursor on SQLite, Core batches elsewhere. No response row is rewritten.
     """
     connection = db.session.connection()
-    pairs = list(zip(respondents["response_id"].tolist(), respondents["weight"].astype(float).tolist()))
-    copying = _uses_copy(connection)
-    if not (copying or connection.dialect.name == "sqlite"):
-        _clear_weights(periods)
-        cursor = connection.connection.cursor()
-        try:
-            for start in range(0, len(pairs), BATCH):
-                cursor.executemany("UPDATE responses SET weight = ? WHERE id = ?",
-                                   [(w, i) for i, w in pairs[start:start + BATCH]])
-        finally:
-            cursor.close()
-        return
-    if copying:
-        connection.exec_driver_sql("CREATE TEMPORARY TABLE senim_new_weights (id uuid, weight float8)")
-        _copy_rows(connection, "senim_new_weights", ["id", "weight"], pairs)
-    else:
-        connection.exec_driver_sql("CREATE TEMPORARY TABLE senim_new_weights (id TEXT, weight REAL)")
-        cursor = connection.connection.cursor()
-        try:
-            cursor.executemany("INSERT INTO senim_new_weights (id, weight) VALUES (?, ?)", pairs)
-        finally:
-            cursor.close()
-    new = sql_table("senim_new_weights", sql_column("id"))
-    stale = update(Response).where(Response.weight.is_not(None), ~Response.id.in_(select(new.c.id))).values(weight=None)
+    old = delete(ResponseWeight)
     if periods:
-        stale = stale.where(Response.survey_id.in_(select(Survey.id).where(Survey.period.in_(periods))))
-    db.session.execute(stale.execution_options(synchronize_session=False))
-    connection.exec_driver_sql("UPDATE responses SET weight = w.weight FROM senim_new_weights AS w "
-                               "WHERE responses.id = w.id")
-    connection.exec_driver_sql("DROP TABLE senim_new_weights")
+        others = select(Response.id).join(Survey, Survey.id == Response.survey_id).where(Survey.period.not_in(periods))
+        old = old.where(ResponseWeight.response_id.not_in(others))
+    db.session.execute(old.execution_options(synchronize_session=False))
+    pairs = list(zip(respondents["response_id"].astype(str).tolist(), respondents["weight"].astype(float).tolist()))
+    if not pairs:
+        return
+    if _uses_copy(connection):
+        _copy_rows(connection, ResponseWeight.__tablename__, ["response_id", "weight"], pairs)
+    elif connection.dialect.name == "sqlite":
+        # The ids are the stored text the extract read (SQLAlchemy's Uuid on SQLite: 32 hex digits).
+        cursor = connection.connection.cursor()
+        try:
+            cursor.executemany("INSERT INTO response_weights (response_id, weight) VALUES (?, ?)", pairs)
+        finally:
+            cursor.close()
+    else:
+        for start in range(0, len(pairs), BATCH):
+            connection.execute(insert(ResponseWeight), [{"response_id": uuid.UUID(i), "weight": w}
+                                                        for i, w in pairs[start:start + BATCH]])
 
 
 @contextlib.contextmanager
