@@ -21,6 +21,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+from .driver_sql import commit_driver, execute_plain
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 IMMEDIATE_OPTION = "senim_begin_immediate"
@@ -159,6 +161,17 @@ class WriteTurn:
     waited: bool = False
 
 
+def _reads_only(current: Session) -> bool:
+    """The session's transaction was begun by ``begin_reads`` and the driver holds none: SQLAlchemy's
+    transaction is a formality, each read ran on its own."""
+    if not current.in_transaction():
+        return False
+    connection = current.connection()
+    driver = connection.connection.driver_connection
+    return bool(connection.get_execution_options().get(AUTOCOMMIT_READS_OPTION)) \
+        and not getattr(driver, "in_transaction", True)
+
+
 @contextmanager
 def write_transaction(session: Session | scoped_session[Session]) -> Iterator[WriteTurn]:
     """Run the block as the database's writer; the block should write and commit, nothing slow.
@@ -169,6 +182,7 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[Wr
     the block ends, after a rollback if the block left a transaction open (an error). Writers that
     do not use this (``begin_write``) still queue in SQLite's busy handler. On other databases (row
     locks, no single writer) the block runs in the current transaction. Yields a :class:`WriteTurn`.
+    The block commits with ``session.commit()`` or ``commit_write_transaction``.
     """
     current = session() if isinstance(session, scoped_session) else session
     bind = current.get_bind()
@@ -176,25 +190,38 @@ def write_transaction(session: Session | scoped_session[Session]) -> Iterator[Wr
     if not database or database == ":memory:":
         yield WriteTurn()
         return
-    reads_only = False
-    if current.in_transaction():
-        connection = current.connection()
-        driver = connection.connection.driver_connection
-        reads_only = bool(connection.get_execution_options().get(AUTOCOMMIT_READS_OPTION)) \
-            and not getattr(driver, "in_transaction", True)
-        if not reads_only:
-            current.commit()
+    reads_only = _reads_only(current)
+    if current.in_transaction() and not reads_only:
+        current.commit()
     lock = _file_lock(database)
     turn = WriteTurn(waited=lock.acquire())
     try:
         if reads_only:  # begin_reads: no transaction is open on the connection yet
-            current.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            execute_plain(current.connection(), "BEGIN IMMEDIATE")
         else:
             begin_write(current)
         yield turn
     finally:
         try:
-            if current.in_transaction():
-                current.rollback()
+            if current.in_transaction() and not (reads_only and _reads_only(current)):
+                current.rollback()  # the block failed (or left its transaction open)
         finally:
             lock.release()
+
+
+def commit_write_transaction(session: Session | scoped_session[Session]) -> None:
+    """Commit the writes of a ``write_transaction`` block (pending ORM changes flushed first).
+
+    After ``begin_reads`` on SQLite the COMMIT goes straight to the driver and the session stays as
+    ``begin_reads`` left it (reads on their own, SQLAlchemy's transaction open and empty): the same
+    COMMIT as ``session.commit()`` without the session's bookkeeping, which cost as much as SQLite's
+    own work on the survey API's hot path. ORM objects are then not expired. Elsewhere, ``session.commit()``.
+    """
+    current = session() if isinstance(session, scoped_session) else session
+    if current.get_bind().dialect.name == "sqlite" and current.in_transaction():
+        connection = current.connection()
+        if connection.get_execution_options().get(AUTOCOMMIT_READS_OPTION):
+            current.flush()
+            commit_driver(connection)
+            return
+    current.commit()

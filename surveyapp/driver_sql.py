@@ -14,7 +14,8 @@ own wrapper (``IntegrityError``, ``OperationalError`` …), as ``Connection.exec
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -38,11 +39,26 @@ class DriverStatement:
     #: Values of the statement's own literals (``literal(0)``), used when ``params`` is not given them.
     fixed: Mapping[str, Any]
 
-    def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+    _getter: Callable[[Mapping[str, Any]], Any] = field(init=False, repr=False, compare=False)
+    _processed: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = self.names
+        getter = itemgetter(*names) if len(names) > 1 else (lambda values: (values[names[0]],) if names else ())
+        object.__setattr__(self, "_getter", getter)
+        object.__setattr__(self, "_processed", tuple((i, p) for i, p in enumerate(self.bind) if p is not None))
+
+    def params(self, values: Mapping[str, Any]) -> list[Any]:
         """The positional parameters for ``values`` (a name → value mapping), types processed.
         Raises KeyError for a parameter that is neither given nor fixed by the statement."""
-        given = [values[name] if name in values or name not in self.fixed else self.fixed[name] for name in self.names]
-        return tuple(value if proc is None else proc(value) for proc, value in zip(self.bind, given))  # None too: JSON null
+        if self.fixed:
+            given = [values[name] if name in values or name not in self.fixed else self.fixed[name]
+                     for name in self.names]
+        else:
+            given = list(self._getter(values))
+        for i, proc in self._processed:
+            given[i] = proc(given[i])  # None too: the JSON type stores None as JSON null
+        return given
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         """A fetched row with the columns' result processors applied."""
@@ -120,3 +136,22 @@ class StatementCache:
         if statement is None:
             statement = self._built[key] = self._build(dialect, variant)
         return statement
+
+
+def execute_plain(connection: Connection, sql: str) -> None:
+    """Run one parameterless statement (``BEGIN IMMEDIATE``) on the connection's driver; a driver
+    error is raised as SQLAlchemy's wrapper, so "database is locked" is still a 503."""
+    try:
+        connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise sa_exc.DBAPIError.instance(sql, None, error, connection.dialect.loaded_dbapi.Error,
+                                         dialect=connection.dialect) from error
+
+
+def commit_driver(connection: Connection) -> None:
+    """COMMIT on the connection's driver, errors wrapped as SQLAlchemy's (see ``execute_plain``)."""
+    try:
+        connection.connection.driver_connection.commit()  # type: ignore[union-attr]
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise sa_exc.DBAPIError.instance("COMMIT", None, error, connection.dialect.loaded_dbapi.Error,
+                                         dialect=connection.dialect) from error

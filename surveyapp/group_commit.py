@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session, scoped_session
 
-from .database import write_transaction
+from .database import commit_write_transaction, write_transaction
 
 T = TypeVar("T")
 #: Writes one leader runs in one transaction at most.
@@ -87,7 +87,7 @@ class CommitGroup:
                 if not shared and group[0].error is not None:
                     session.rollback()  # a lone write has no SAVEPOINT: nothing of a failed one may stay
                 else:
-                    session.commit()
+                    commit_write_transaction(session)
         except BaseException as exc:  # noqa: BLE001 - the lock, BEGIN or COMMIT: no write of the group is stored
             if not group:  # no write lock: only this caller's write fails, the next caller leads
                 with self._guard:

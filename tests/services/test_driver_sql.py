@@ -46,6 +46,7 @@ def _prepared(db, **options):
 ])
 def test_driver_inserts_store_what_core_stores(db, regions, options):
     prepared = _prepared(db, **options)
+    assert tuple(prepared.response_row) == _RESPONSE_COLUMNS  # what the driver statement binds, in its order
     connection = db.session.connection()
     # Core (SQLAlchemy's execution) first, then the same rows under new keys through the driver.
     connection.execute(Response.__table__.insert(), [prepared.response_row])
@@ -72,7 +73,7 @@ def test_driver_inserts_store_what_core_stores(db, regions, options):
     db.session.flush()
     orm = {r.id: r for r in db.session.scalars(select(Response))}
     for name in ("region_id", "settlement", "sex", "age_group", "language", "submitted_on", "duration_s",
-                 "flags", "synthetic", "payload_hash", "channel", "weight"):
+                 "flags", "synthetic", "payload_hash", "channel"):
         assert getattr(orm[driver_id], name) == getattr(orm[prepared.response_row["id"]], name)
 
 
@@ -89,6 +90,12 @@ def test_select_processes_results_and_fills_literals(db, regions):
     assert fetch_all(connection, compiled, {"sid": survey.id + 1000}) == []
     with pytest.raises(KeyError):
         compiled.params({})
+    two = compile_statement(select(Survey.id).where(Survey.id == bindparam("a"), Survey.status == bindparam("b")),
+                            connection.dialect)
+    assert two.names == ("a", "b") and not two.fixed
+    assert fetch_all(connection, two, {"b": "open", "a": survey.id}) == [(survey.id,)]
+    assert fetch_all(connection, two, {"b": "draft", "a": survey.id}) == []
+    assert fetch_all(connection, compile_statement(select(literal(1, Integer) + 1), connection.dialect), {}) == [(2,)]
 
 
 @sqlite_only

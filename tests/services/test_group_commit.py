@@ -40,8 +40,18 @@ def _rows(db) -> tuple[int, int]:
 
 
 def _count_commits(db) -> list[int]:
+    """COMMITs SQLite runs on connections checked out from now on (whether SQLAlchemy's session
+    or ``commit_write_transaction`` sent them: the driver's statement trace sees both)."""
     commits: list[int] = []
-    event.listen(db.engine, "commit", lambda _conn: commits.append(1))
+
+    def trace(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        dbapi_connection.set_trace_callback(lambda sql: commits.append(1) if sql.strip().upper() == "COMMIT" else None)
+
+    def untrace(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.set_trace_callback(None)
+
+    event.listen(db.engine, "checkout", trace)
+    event.listen(db.engine, "checkin", untrace)
     return commits
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Answer, Question, Response, Survey
-from surveyapp.database import write_transaction
+from surveyapp.database import begin_reads, commit_write_transaction, write_transaction
 from surveyapp.services.errors import ConflictError, ValidationError
 from surveyapp.services.surveys.invitations import (
     InvitationError,
@@ -170,3 +170,29 @@ def test_write_turn_says_whether_another_writer_held_the_lock(app, db, setup, ba
         db.session.commit()
     other.join(10)
     assert turn.waited is True
+
+
+def test_commit_after_begin_reads_commits_on_the_driver_and_reads_on(db, setup, backend):
+    """The API's commit (``commit_write_transaction``) after ``begin_reads``: the rows and pending
+    ORM changes are committed (another connection sees them), and the session reads and writes on."""
+    body = response_body(setup["survey"], ngos=[setup["local"]])
+    db.session.commit()
+    begin_reads(db.session)
+    prepared = prepare_submission(load_spec(setup["survey_id"]), _input(body), channel="api")
+    with write_transaction(db.session):
+        store_submission(prepared, savepoint=False)
+        db.session.get(Survey, setup["survey_id"]).title_ru = "ә ғ қ ң ө ұ ү һ і"  # a pending ORM change
+        commit_write_transaction(db.session)
+    with db.engine.connect() as other:  # committed: a fresh connection sees both
+        assert other.scalar(select(func.count()).select_from(Answer)) == 6
+        assert other.scalar(select(Survey.title_ru).where(Survey.id == setup["survey_id"])) == "ә ғ қ ң ө ұ ү һ і"
+    if backend == "sqlite":  # still as begin_reads left it: no driver transaction, reads on their own
+        assert not db.session.connection().connection.driver_connection.in_transaction
+    second = response_body(setup["survey"], ngos=[setup["local"]])
+    prepared = prepare_submission(load_spec(setup["survey_id"]), _input(second), channel="api")
+    with pytest.raises(RuntimeError), write_transaction(db.session):  # a failed block is rolled back
+        store_submission(prepared, savepoint=False)
+        raise RuntimeError("after the INSERTs")
+    assert _rows(db) == (1, 6)
+    assert _submit(db, setup["survey_id"], second).status_code == 201
+    assert _rows(db) == (2, 12)

@@ -36,8 +36,9 @@ from .validation import CleanSubmission, SubmissionInput, validate_submission
 
 _RESPONSES = Response.__table__
 _ANSWERS = Answer.__table__
-#: The columns a submission sets (every column but the answers' autoincrement key).
-_RESPONSE_COLUMNS = tuple(c.key for c in _RESPONSES.columns)
+#: The columns a submission sets (the others keep their defaults; the answers' key is autoincrement).
+_RESPONSE_COLUMNS = ("id", "survey_id", "submission_id", "payload_hash", "region_id", "settlement", "sex",
+                     "age_group", "language", "channel", "submitted_on", "duration_s", "flags", "synthetic")
 _ANSWER_COLUMNS = tuple(c.key for c in _ANSWERS.columns if c.key != "id")
 _INSERT_RESPONSE = StatementCache(lambda d, _v: compile_statement(_RESPONSES.insert(), d, _RESPONSE_COLUMNS))
 _INSERT_ANSWERS = StatementCache(lambda d, _v: compile_statement(_ANSWERS.insert(), d, _ANSWER_COLUMNS))
@@ -123,7 +124,7 @@ def prepare_submission(spec: SurveySpec, data: SubmissionInput, *, channel: str,
         "settlement": clean.settlement, "sex": clean.sex, "age_group": clean.age_group,
         "language": clean.language, "channel": channel, "submitted_on": submitted_on,
         "duration_s": None if duration_s is None else max(0, int(round(duration_s))),
-        "weight": None, "flags": sorted(set(flags or [])), "synthetic": synthetic,
+        "flags": sorted(set(flags or [])), "synthetic": synthetic,
     }
     return PreparedSubmission(spec, data, options, clean, payload_hash, response_row, answer_rows)
 
