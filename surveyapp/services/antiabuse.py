@@ -65,7 +65,10 @@ class MemoryKeyStore:
                 self._keys.pop(old, None)
                 self._seen.pop(old, None)
                 self._counts.pop(old, None)
-            return self._keys.setdefault(day, secrets.token_bytes(32))
+            key = self._keys.get(day)
+            if key is None:  # drawn once a day (setdefault's argument would draw 32 bytes per call)
+                key = self._keys[day] = secrets.token_bytes(32)
+            return key
 
     def mark_seen(self, name: str) -> bool:
         today = dt.date.today()

@@ -106,3 +106,16 @@ def test_the_app_reads_the_allowance_from_the_environment(tmp_path):
     app = create_app(config, environ={"SENIM_SURVEY_PER_ADDRESS_DAILY": "5"})
     assert app.config["SENIM_SURVEY_PER_ADDRESS_DAILY"] == 5
     assert "SENIM_SURVEY_PER_ADDRESS_DAILY" not in create_app(config, environ={}).config  # the default: 3
+
+
+def test_memory_store_draws_one_key_per_day(monkeypatch):
+    from surveyapp.services import antiabuse
+
+    store = antiabuse.MemoryKeyStore()
+    draws: list[int] = []
+    real = antiabuse.secrets.token_bytes
+    monkeypatch.setattr(antiabuse.secrets, "token_bytes", lambda n: draws.append(n) or real(n))
+    today = dt.date(2026, 12, 4)
+    first = store.daily_key(today)
+    assert all(store.daily_key(today) == first for _ in range(5)) and draws == [32]
+    assert store.daily_key(today + dt.timedelta(days=1)) != first and draws == [32, 32]
