@@ -8,7 +8,7 @@ import pytest
 
 from analysis.text import document, prepare
 from analysis.text.document import build_stream, word_counts
-from analysis.text.stemming import stem_keys
+from analysis.text.stemming import prefix_of, stem_keys
 
 TEXT = ("Фонд «Болашақ» помог семьям в Астане. !!! Қор Алматыда шара өткізді. The Fund for Help "
         "did well. 42 — 7. Сотрудники фонда поддержки детей не пришли")
@@ -60,7 +60,9 @@ def test_a_stem_with_white_space_does_not_shift_token_indices(monkeypatch: pytes
     monkeypatch.setattr(document, "stem_keys",
                         lambda words, *a, **k: [w.replace("фонд", "фо нд") for w in real(words, *a, **k)])
     doc = prepare(TEXT)
-    stream = doc.stem_stream(frozenset())
+    # "фонда" must be stemmed whatever the stem cache holds: its prefix is in the set (a word whose
+    # prefix is not is passed through unless an earlier run cached its stem; either is right there).
+    stream = doc.stem_stream(frozenset({prefix_of("фонда")}))
     assert stream.count(" ") - stream.count("\n") == len(doc.words) + 1
     assert "фо\u00a0нд" in stream
     key = stream.rindex(" фо\u00a0нд ")  # the stem of "фонда", after the first sentence's "Фонд"
