@@ -194,5 +194,7 @@ def shrink_cells(
     mse = np.full(len(cells), np.nan)
     mse[valid] = r.mse[pick]
     out["shrunk_se"] = np.sqrt(mse)
-    out["sigma2_v"] = np.where(valid, r.sigma2_v[np.maximum(codes, 0)], np.nan)
+    sigma2_v = np.full(len(cells), np.nan)
+    sigma2_v[valid] = r.sigma2_v[codes[valid]]  # no group at all (every key missing): all NaN
+    out["sigma2_v"] = sigma2_v
     return out

@@ -102,3 +102,17 @@ def test_shrink_cells_fits_one_model_per_group() -> None:
         np.testing.assert_allclose(part["gamma"].to_numpy(), alone.gamma)
     assert list(out.index) == list(cells.index)
     assert out["shrunk_ci_low"].between(0, 100).all()
+
+
+def test_shrink_cells_with_no_complete_group_leaves_every_row_unshrunk() -> None:
+    """Rows whose group key is missing (e.g. an NGO-less metric) belong to no model: NaN results,
+    also when no row has a complete key (a period with only such rows used to raise IndexError)."""
+    cells = pd.DataFrame({"metric": ["trust_index"] * 3, "ngo": [np.nan] * 3, "period": ["2026-Q4"] * 3,
+                          "region": [1, 2, 3], "estimate": [40.0, 50.0, 60.0], "se": [5.0, 6.0, 7.0]})
+    out = shrink_cells(cells, bounds=(0, 100))
+    for name in ("shrunk", "shrunk_se", "shrunk_ci_low", "shrunk_ci_high", "gamma", "sigma2_v"):
+        assert out[name].isna().all(), name
+    mixed = pd.concat([cells, cells.assign(ngo=7.0)], ignore_index=True)
+    out = shrink_cells(mixed)
+    assert out.loc[:2, "sigma2_v"].isna().all() and out.loc[3:, "sigma2_v"].notna().all()
+    assert out.loc[3:, "shrunk"].notna().all()
