@@ -11,7 +11,7 @@ the metrics come from the same functions on the same numbers, and the frame is b
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,6 +52,13 @@ def construct_metrics(name: str, s: Mapping[str, np.ndarray], level: float) -> l
     return out
 
 
+def repeat_labels(labels: Sequence[str], counts: Sequence[int]) -> np.ndarray:
+    """An object array of ``labels[i]`` repeated ``counts[i]`` times: every row refers to the one
+    label object (``np.full(n, label, dtype=object)`` creates a new string per row, and a string
+    column then checks each of them)."""
+    return np.repeat(np.array(list(labels), dtype=object), np.asarray(counts, dtype=np.int64))
+
+
 def _ranks(uniques: pd.Index) -> np.ndarray:
     """Order of each label as ``_groups.group_index`` orders decoded key values."""
     return _column_codes(pd.Series(uniques))[0] if len(uniques) else np.zeros(1, dtype=np.int64)
@@ -89,7 +96,7 @@ def dense_table(arrays: Mapping[str, np.ndarray], dense: DenseCodes, national: b
         parts.append((keys[cells.columns], construct, {k: v[found] for k, v in nat.items()}))
     key_frame = pd.concat([p[0] for p in parts], ignore_index=True)
     starts = np.cumsum([0] + [len(p[0]) for p in parts])
-    rows, names, values = [], [], []
+    rows, names, values = [], [], []  # names: each metric once, repeated per row at the end
     for c, name in enumerate(CONSTRUCTS):
         picks = [np.flatnonzero(p[1] == c) for p in parts]
         idx = np.concatenate([start + pick for start, pick in zip(starts, picks)])
@@ -98,10 +105,10 @@ def dense_table(arrays: Mapping[str, np.ndarray], dense: DenseCodes, national: b
         sums = {k: np.concatenate([p[2][k][pick] for p, pick in zip(parts, picks)]) for k in SUMS}
         for metric, stats in construct_metrics(name, sums, level):
             rows.append(idx)
-            names.append(np.full(len(idx), metric, dtype=object))
+            names.append(metric)
             values.append({**stats, "n": sums["n"]})
     out = key_frame.take(np.concatenate(rows)).reset_index(drop=True)
-    out["metric"] = np.concatenate(names)
+    out["metric"] = repeat_labels(names, [len(r) for r in rows])
     for column in VALUE_COLUMNS[1:]:
         dtype = np.int64 if column == "n" else float
         out[column] = np.concatenate([np.asarray(v[column], dtype=dtype) for v in values])

@@ -102,3 +102,18 @@ def test_tables_from_dense_sums_equal_the_plain_tables(monkeypatch: pytest.Monke
     assert fast["all"]["region"].isna().any() == national and set(fast["all"]["metric"]) >= {"net_trust", "awareness"}
     empty = {"none": np.zeros(len(answers), dtype=bool), "all": None}
     _equal(segment_indices(answers, empty, national=national), _plain_indices(answers, empty, national))
+
+
+def test_dense_table_metric_labels_are_one_object_per_metric() -> None:
+    """The metric column repeats one label object per metric (``np.full`` made a string per row);
+    its values equal the plain path's (``test_tables_from_dense_sums_equal_the_plain_tables``)."""
+    from analysis._table import repeat_labels
+    from analysis.indices import segment_indices
+
+    labels = repeat_labels(["a", "bb", "c"], [2, 0, 3])
+    assert labels.dtype == object and labels.tolist() == ["a", "a", "c", "c", "c"]
+    assert len({id(v) for v in labels}) == 2
+    table = segment_indices(_answers(6), {"all": None})["all"]
+    assert table["metric"].dtype == _plain_indices(_answers(6), {"all": None})["all"]["metric"].dtype
+    objects = {id(v) for v in table["metric"].to_numpy(dtype=object)}
+    assert len(objects) == table["metric"].nunique()

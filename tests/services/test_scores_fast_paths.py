@@ -270,3 +270,24 @@ def test_postgres_copy_reads_equal_the_cursor_reads(db, regions):
     position = {rid: i for i, rid in enumerate(respondents["response_id"])}
     assert sorted(zip(answers["rid"], answers["value"])) == sorted((position[r], v) for r, _q, v in stored)
     assert extract.load_scale_answers_general(respondents)["rid"].between(0, len(respondents) - 1).all()
+
+
+def test_segment_tables_rename_metrics_as_series_replace_does():
+    """``_segment_tables`` renames the criteria on an object array; the result equals
+    ``Series.replace`` on the ``all`` table (same values and dtype), and the copies follow."""
+    from analysis.indices import compute_indices
+    from surveyapp.services.scores import compute
+
+    answers = _answers(11)
+    answers["ngo_id"] = np.tile([4, 9, 4, 9, 9, 4], len(answers) // 6 + 1)[:len(answers)]
+    rng = np.random.default_rng(5)
+    votes = pd.DataFrame({"ngo_id": rng.choice([4, 9], 200), "region_id": rng.choice([3, 5, 11], 200),
+                          "period": rng.choice(["2026-Q1", "2026-Q2"], 200),
+                          "rating": rng.integers(1, 6, 200).astype(float), "support": rng.integers(0, 2, 200).astype(float)})
+    table = compute._segment_tables(answers, votes, pd.DataFrame(), pd.DataFrame(), None)
+    full = compute_indices(answers, votes=votes, keys=compute.KEYS)
+    expected = full["metric"].replace(compute.RENAME)
+    got = table[table["segment"] == "all"]["metric"].reset_index(drop=True)
+    pd.testing.assert_series_equal(got.iloc[:len(full)], expected, check_exact=True)
+    assert {"criterion_projects", "criterion_usefulness", "criterion_trust"} <= set(got)
+    assert not set(got) & set(compute.RENAME)

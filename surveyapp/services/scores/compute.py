@@ -60,7 +60,10 @@ def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.Dat
     full["segment"] = "all"
     # Renamed and copied metrics occur only in the ``all`` table (the segment tables hold survey
     # metrics alone), so both steps run on it rather than on every segment's rows.
-    full["metric"] = full["metric"].replace(RENAME)
+    metric = full["metric"].to_numpy(dtype=object, copy=True)  # as Series.replace, without its string hashing
+    for name, new in RENAME.items():
+        metric[metric == name] = new
+    full["metric"] = metric
     copies = full[full["metric"].isin(list(COPIES))].copy()
     copies["metric"] = copies["metric"].map(COPIES)
     return pd.concat([full, *(table.assign(segment=name) for name, table in survey.items()), copies],
