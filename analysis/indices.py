@@ -217,9 +217,11 @@ def project_indices(votes: pd.DataFrame, *, keys: Sequence[str] = ("ngo", "regio
     if np.any((rating < 1) | (rating > 5)):
         raise ValueError("project ratings must be on the 1–5 scale")
     support = votes["support"].astype("float64").to_numpy()
-    cons = np.where(np.isnan(rating), "", "trust")
     frame = pd.concat([votes[keys]] * 2, ignore_index=True)
-    frame["construct"] = np.concatenate([cons, np.where(np.isnan(support), "", "awareness")])
+    # Ratings are read as trust answers, support as awareness (a vote without either is left out):
+    # category codes, no string per row.
+    code = np.concatenate([np.where(np.isnan(rating), -1, 1), np.where(np.isnan(support), -1, 0)])
+    frame["construct"] = pd.Categorical.from_codes(code, categories=list(CONSTRUCTS[:2]))
     frame["value"] = np.concatenate([rating, support])
     frame["weight"] = 1.0 if weight is None else np.tile(votes[weight].to_numpy(dtype=float), 2)
     table = survey_indices(frame, keys=keys, national=national, level=level)

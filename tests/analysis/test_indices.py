@@ -237,3 +237,31 @@ def test_sparse_key_space_gives_the_same_numbers() -> None:
     want = answers.groupby(["ngo", "region", "period"]).apply(
         lambda g: np.average(g["index"], weights=g["weight"]), include_groups=False)
     pd.testing.assert_series_equal(idx.sort_index(), want.sort_index(), check_names=False)
+
+
+def test_project_indices_equal_survey_indices_of_the_votes_as_string_answers():
+    """The votes become category-coded answers; the same table comes from string constructs
+    (rating → trust, support → awareness, "" when missing) through ``survey_indices``."""
+    from analysis.composite import combine_parts
+    from analysis.indices import project_indices, survey_indices
+
+    rng = np.random.default_rng(8)
+    n = 600
+    votes = pd.DataFrame({"ngo": rng.integers(1, 5, n), "region": rng.choice([1, 2, 3], n),
+                          "period": rng.choice(["2026-Q1", "2026-Q2"], n), "rating": rng.integers(1, 6, n).astype(float),
+                          "support": rng.integers(0, 2, n).astype(float)})
+    votes.loc[rng.random(n) < 0.2, "rating"] = np.nan
+    votes.loc[rng.random(n) < 0.2, "support"] = np.nan
+    keys = ["ngo", "region", "period"]
+    frame = pd.concat([votes[keys]] * 2, ignore_index=True)
+    frame["construct"] = np.concatenate([np.where(votes["rating"].isna(), "", "trust"),
+                                         np.where(votes["support"].isna(), "", "awareness")])
+    frame["value"] = np.concatenate([votes["rating"].to_numpy(), votes["support"].to_numpy()])
+    frame["weight"] = 1.0
+    table = survey_indices(frame, keys=keys)
+    table["metric"] = table["metric"].map({"trust_index": "project_rating", "awareness": "project_support"})
+    table = table.dropna(subset=["metric"]).reset_index(drop=True)
+    both = combine_parts(table, keys, {"project_rating": 1.0, "project_support": 1.0}, "project_assessment",
+                         interval="conservative", min_parts=1)
+    expected = pd.concat([table, both], ignore_index=True)
+    pd.testing.assert_frame_equal(project_indices(votes, keys=keys), expected, check_exact=True)
