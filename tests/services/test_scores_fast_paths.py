@@ -291,3 +291,39 @@ def test_segment_tables_rename_metrics_as_series_replace_does():
     pd.testing.assert_series_equal(got.iloc[:len(full)], expected, check_exact=True)
     assert {"criterion_projects", "criterion_usefulness", "criterion_trust"} <= set(got)
     assert not set(got) & set(compute.RENAME)
+
+
+def _codes_by_hashing(rid: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """Respondent codes the direct way: factorise every row, first row of each code."""
+    codes, uniques = pd.factorize(rid, sort=False)
+    first = np.array([int(np.flatnonzero(codes == c)[0]) for c in range(len(uniques))], dtype=np.int64)
+    return codes.astype(np.int64), first, len(uniques)
+
+
+@pytest.mark.parametrize("rid", [
+    [4, 4, 1, 1, 1, 9, 2, 2],            # runs, not sorted (as SQLite returns a respondent's answers)
+    [0, 0, 1, 2, 2, 2, 5],               # sorted
+    [3, 3, 7, 3, 7, 7, 1, 3],            # a respondent in several runs
+    [8],
+    [2, 1, 2, 1, 2, 1],
+])
+def test_respondent_codes_follow_first_appearance(rid):
+    from surveyapp.services.scores.aggregate import _respondent_codes
+
+    got = _respondent_codes(np.array(rid, dtype=np.int64))
+    want = _codes_by_hashing(np.array(rid, dtype=np.int64))
+    assert got[0].tolist() == want[0].tolist() and got[1].tolist() == want[1].tolist() and got[2] == want[2]
+
+
+def test_all_ngo_rows_match_group_mean_when_answers_come_in_unsorted_runs():
+    """Answers grouped by respondent but in no id order (as SQLite returns them): the codes come
+    from the first row of each run, and the rows still match the groupby reference."""
+    shuffled = _answers(seed=11)
+    order = np.argsort(shuffled["rid"].map(lambda r: (r * 7919) % 301).to_numpy(), kind="stable")
+    grouped = shuffled.iloc[order].reset_index(drop=True)
+    assert not grouped["rid"].is_monotonic_increasing
+    fast, slow = _keyed(all_ngo_rows(grouped)), _keyed(_reference(grouped))
+    assert list(fast.index) == list(slow.index) and (fast["n"].to_numpy() == slow["n"].to_numpy()).all()
+    for column in ("estimate", "se", "ci_low", "ci_high", "n_eff"):
+        np.testing.assert_allclose(fast[column].to_numpy(dtype=float), slow[column].to_numpy(dtype=float),
+                                   rtol=1e-12, atol=1e-12)

@@ -52,21 +52,28 @@ class RespondentValues:
 
 def _respondent_codes(rid: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     """Code of each row's respondent (0 … R−1, in order of first appearance), the position of each
-    respondent's first row, and R. Sorted ids (as ``extract`` reads them) need no hashing."""
+    respondent's first row, and R. Only the first row of each run of equal ids is looked at: sorted
+    ids need no hashing, and ids in runs (a respondent's answers together, as ``extract`` reads
+    them from SQLite) are hashed once per run rather than once per row."""
     if not rid.size:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
     new = np.empty(rid.size, dtype=bool)
     new[0] = True
-    if bool(np.all(rid[1:] >= rid[:-1])):
-        np.not_equal(rid[1:], rid[:-1], out=new[1:])
-        first = np.flatnonzero(new)
-        codes = np.repeat(np.arange(len(first), dtype=np.int64), np.diff(first, append=rid.size))
-        return codes, first, len(first)
-    codes, _ = pd.factorize(rid, sort=False)
-    running = np.maximum.accumulate(codes)
-    np.greater(running[1:], running[:-1], out=new[1:])
-    first = np.flatnonzero(new)
-    return codes.astype(np.int64, copy=False), first, len(first)
+    np.not_equal(rid[1:], rid[:-1], out=new[1:])
+    heads = np.flatnonzero(new)
+    lengths = np.diff(heads, append=rid.size)
+    head_ids = rid[heads]
+    if bool(np.all(head_ids[1:] > head_ids[:-1])):  # every respondent is one run, in order
+        return np.repeat(np.arange(len(heads), dtype=np.int64), lengths), heads, len(heads)
+    head_codes, _ = pd.factorize(head_ids, sort=False)
+    head_codes = head_codes.astype(np.int64, copy=False)
+    # A respondent's first row heads a run; codes are given in order of first appearance, so a run
+    # brings a new respondent exactly when its code exceeds every earlier run's.
+    seen = np.empty(len(heads), dtype=bool)
+    seen[0] = True
+    np.greater(head_codes[1:], np.maximum.accumulate(head_codes)[:-1], out=seen[1:])
+    first = heads[seen]
+    return np.repeat(head_codes, lengths), first, len(first)
 
 
 def _settlement_labels(settlement: pd.Series) -> np.ndarray:
