@@ -6,9 +6,12 @@ rows are taken in blocks small enough to stay in cache: each block's codes and p
 built and added into the running sums with ``np.add.at``, which, like ``bincount``, adds each
 row to its bin in row order. Every bin therefore receives the same values in the same order as
 in the plain path and the sums are identical to the last bit. Disjoint segments (urban / rural)
-share one accumulator: the segment is folded into the group code. The sums of w over 4–5 and
-over 1–2 are one accumulator with the answer's class folded in (the plain path adds zeros for
-the other rows, which leaves a sum of positive weights unchanged); counts are integers.
+share one accumulator: the segment is folded into the group code, with one more bin for the rows
+in none of them. The whole table (a segment without a mask) is then not accumulated at all when
+such a layer exists: its sums are that layer's bins added up (``add_bins``), as the plain path
+also takes them — the same total, rounded once per bin instead of once per row. The sums of w
+over 4–5 and over 1–2 are one accumulator with the answer's class folded in (the plain path adds
+zeros for the other rows, which leaves a sum of positive weights unchanged); counts are integers.
 """
 from __future__ import annotations
 
@@ -102,7 +105,7 @@ def blocked_sums(sources: Sequence[KeySource], construct: np.ndarray, table: np.
     n = len(x)
     sizes = [max(len(s.uniques), 1) for s in sources] + [4]
     space = int(np.prod(sizes, dtype=np.int64))
-    layers = _layers(segments, n)
+    layers, whole = summed_layers(segments, n)
     acc = [({k: np.zeros(space * _width(label, names)) for k in ("n", "sw", "swx", "swx2", "sw2")},
             np.zeros(3 * space * _width(label, names))) for label, names in layers]
     bad = [False, False, False]
@@ -168,20 +171,46 @@ def blocked_sums(sources: Sequence[KeySource], construct: np.ndarray, table: np.
     for flag, message in zip(bad, check):
         if flag:
             raise ValueError(message)
-    return _assemble(layers, acc, space, counting)
+    sums = _assemble(layers, acc, space, counting, whole)
+    return {name: sums[name] for name in segments}
+
+
+def summed_layers(segments: Mapping[str, np.ndarray | None], n: int,
+                  ) -> tuple[list[tuple[np.ndarray | None, list[str]]], list[str]]:
+    """The layers (see ``_layers``) whose sums are accumulated, and the whole-table segments left
+    out of them because a segment layer covers every row (its bins, the rows in none included,
+    add up to the whole table)."""
+    layers = _layers(segments, n)
+    whole = [names[0] for label, names in layers if label is None]
+    if whole and any(label is not None for label, _ in layers):
+        return [layer for layer in layers if layer[0] is not None], whole
+    return layers, []
+
+
+def add_bins(bins: Sequence[Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The whole table's sums from the sums of a segment layer's bins (every row in exactly one):
+    each array added bin by bin in layer order, from the first bin's values."""
+    total = {k: np.array(v, dtype=float, copy=True) for k, v in bins[0].items()}
+    for part in bins[1:]:
+        for k, v in part.items():
+            total[k] += v
+    return total
 
 
 def _assemble(layers: list[tuple[np.ndarray | None, list[str]]], acc: list, space: int,
-              counting: int) -> dict[str, dict[str, np.ndarray]]:
+              counting: int, whole: list[str]) -> dict[str, dict[str, np.ndarray]]:
     """Per segment, the sums of each bin. Awareness bins (construct 0) take w·x² = w·x and
     w of 1–2 = w (x is 0 or 1, so row by row the same values are added), w of 4–5 = 0; the
-    whole table's counts are the sums of its disjoint parts' (integers, exact)."""
+    whole table's counts are the sums of its disjoint parts' (integers, exact). The ``whole``
+    segments are the first segment layer's bins added up (``add_bins``)."""
     out: dict[str, dict[str, np.ndarray]] = {}
     counts = acc[counting][0]["n"].reshape(space, -1).sum(axis=1) if acc else None
+    first: list[dict[str, np.ndarray]] | None = None
     for (label, names), (sums, by_class) in zip(layers, acc):
         width = _width(label, names)
         by = by_class.reshape(-1, 3)
-        for j, name in enumerate(names):
+        bins = []
+        for j in range(width):
             cells = {k: v[j::width].copy() for k, v in sums.items()}
             cells["sw_lo"], cells["sw_hi"] = by[j::width, 0].copy(), by[j::width, 2].copy()
             aware = slice(0, None, 4)
@@ -189,7 +218,12 @@ def _assemble(layers: list[tuple[np.ndarray | None, list[str]]], acc: list, spac
             cells["sw_lo"][aware] = cells["sw"][aware]
             if label is None:
                 cells["n"] = counts
-            out[name] = cells
+            bins.append(cells)
+        out.update(zip(names, bins))
+        if label is not None and first is None:
+            first = bins
+    for name in whole:
+        out[name] = add_bins(first)  # type: ignore[arg-type]
     return out
 
 

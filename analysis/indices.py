@@ -36,7 +36,7 @@ import pandas as pd
 
 from ._cells import add_national, metric_rows, split_keys
 from ._groups import DenseCodes, codes_for, dense_codes
-from ._sums import blocked_sums, dense_of, key_source
+from ._sums import add_bins, blocked_sums, dense_of, key_source, summed_layers
 from ._table import CONSTRUCTS, SCALE_METRICS, SUMS, construct_metrics, dense_table
 from .composite import checklist_scores, combine_parts, external_assessment
 from .coverage import media_indices
@@ -50,10 +50,13 @@ def segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | None
                  keys: Sequence[str] = ("ngo", "region", "period"), construct: str = "construct",
                  value: str = "value", weight: str = "weight") -> dict[str, pd.DataFrame]:
     """``survey_sums`` of several row subsets (``segments``: name → boolean mask over the rows of
-    ``answers``, or None for all rows) in one pass. Each result equals ``survey_sums(answers[mask])``
-    to the last bit (the same rows are added in the same order): by blocks of rows
-    (``analysis._sums``) when the key space is dense, else as ``plain_segment_sums``. Raises as
-    ``survey_sums``; ValueError for a mask of the wrong length.
+    ``answers``, or None for all rows) in one pass. Each masked result equals
+    ``survey_sums(answers[mask])`` to the last bit (the same rows are added in the same order). The
+    whole table (None), when masks are given too, is the sums of the first masks' layer added up
+    (its segments in order, then the rows in none of them; see ``analysis._sums``): the same
+    cells and counts as ``survey_sums(answers)``, sums equal up to rounding, and consistent with
+    its parts. By blocks of rows when the key space is dense, else as ``plain_segment_sums``.
+    Raises as ``survey_sums``; ValueError for a mask of the wrong length.
     """
     blocked = _blocked_sums(answers, segments, keys=keys, construct=construct, value=value, weight=weight)
     if blocked is None:
@@ -132,13 +135,26 @@ def plain_segment_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray 
     wx = w * x
     products = {"sw": w, "swx": wx, "swx2": wx * x, "sw2": w * w, "sw_hi": np.where(x >= 4, w, 0.0),
                 "sw_lo": np.where(x <= 2, w, 0.0)}
-    out: dict[str, pd.DataFrame] = {}
     for name, rows in segments.items():
         if rows is not None and len(rows) != len(answers):
             raise ValueError(f"segment {name!r}: the mask must have one value per answer")
-        gs = g if rows is None else np.where(np.asarray(rows, dtype=bool), g, size)
+
+    def bin_sums(gs: np.ndarray) -> dict[str, np.ndarray]:
         sums = {"n": np.bincount(gs, minlength=size + 1)}
         sums.update({k: np.bincount(gs, v, size + 1) for k, v in products.items()})
+        return sums
+
+    # As the block path: with a segment layer, the whole table is that layer's bins added up.
+    layers, whole = summed_layers(segments, len(answers))
+    by_name: dict[str, dict[str, np.ndarray]] = {}
+    if whole:
+        label, names = layers[0]
+        bins = [bin_sums(np.where(label == j, g, size)) for j in range(len(names) + 1)]
+        by_name.update(zip(names, bins))
+        by_name.update((name, add_bins(bins)) for name in whole)
+    out: dict[str, pd.DataFrame] = {}
+    for name, rows in segments.items():
+        sums = by_name.get(name) or bin_sums(g if rows is None else np.where(np.asarray(rows, dtype=bool), g, size))
         present = np.flatnonzero(sums["n"][:size] > 0)
         frame = dense.decode(present if labels is None else labels[present])
         for column, arr in sums.items():
@@ -180,7 +196,8 @@ def segment_indices(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | N
                     keys: Sequence[str] = ("ngo", "region", "period"), national: bool = True,
                     level: float = 0.95) -> dict[str, pd.DataFrame]:
     """``survey_indices`` of several row subsets at once (see ``segment_sums``): name → table,
-    each equal to ``survey_indices(answers[mask])``. Raises as ``segment_sums``."""
+    each equal to ``survey_indices(answers[mask])`` (the whole table's up to rounding, see
+    ``segment_sums``). Raises as ``segment_sums``."""
     region = split_keys(keys)[1]
     blocked = _blocked_sums(answers, segments, keys=keys, construct="construct", value="value", weight="weight")
     if blocked is not None:

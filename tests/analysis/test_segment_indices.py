@@ -1,5 +1,7 @@
-"""``segment_sums`` / ``segment_indices``: several row subsets in one pass, equal to the one-subset
-functions on the filtered frame to the last bit; ``compute_indices`` reuses given survey indices."""
+"""``segment_sums`` / ``segment_indices``: several row subsets in one pass, each equal to the
+one-subset functions on the filtered frame to the last bit; the whole table, when segments cover
+it, is their sums added up (equal to the direct sums up to rounding); ``compute_indices`` reuses
+given survey indices."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,26 +22,41 @@ def _answers(seed: int = 3, n: int = 4000) -> pd.DataFrame:
                          "weight": rng.uniform(0.2, 4.0, n), "settlement": rng.choice(["urban", "rural", None], n)})
 
 
+FLOATS = ["sw", "swx", "swx2", "sw2", "sw_hi", "sw_lo"]
+
+
 def test_segment_sums_equal_survey_sums_of_each_subset_exactly():
     answers = _answers()
     urban = (answers["settlement"] == "urban").to_numpy()
     rural = (answers["settlement"] == "rural").to_numpy()
     sums = segment_sums(answers, {"all": None, "urban": urban, "rural": rural})
-    pd.testing.assert_frame_equal(sums["all"], survey_sums(answers), check_exact=True)
     for name, mask in (("urban", urban), ("rural", rural)):
         expected = survey_sums(answers[mask].reset_index(drop=True))
         pd.testing.assert_frame_equal(sums[name], expected, check_exact=True, check_dtype=False)
+    # The whole table: the sums of urban, rural and the rows in neither, added in that order ...
+    keys = ["ngo", "region", "period", "construct"]
+    parts = [survey_sums(answers[m].reset_index(drop=True)).set_index(keys)
+             for m in (urban, rural, ~urban & ~rural)]
+    whole = sums["all"].set_index(keys)
+    added = parts[0].reindex(whole.index, fill_value=0.0)[FLOATS]
+    for part in parts[1:]:
+        added = added + part.reindex(whole.index, fill_value=0.0)[FLOATS]
+    pd.testing.assert_frame_equal(whole[FLOATS], added, check_exact=True)
+    # ... which is the direct sum up to rounding, with exactly the same cells and counts.
+    direct = survey_sums(answers)
+    pd.testing.assert_frame_equal(sums["all"].drop(columns=FLOATS), direct.drop(columns=FLOATS), check_exact=True)
+    pd.testing.assert_frame_equal(sums["all"], direct, check_exact=False, rtol=1e-13)
 
 
 def test_segment_indices_equal_survey_indices_and_feed_compute_indices():
     answers = _answers()
     urban = (answers["settlement"] == "urban").to_numpy()
     tables = segment_indices(answers, {"all": None, "urban": urban})
-    pd.testing.assert_frame_equal(tables["all"], survey_indices(answers), check_exact=True)
+    pd.testing.assert_frame_equal(tables["all"], survey_indices(answers), check_exact=False, rtol=1e-12, atol=1e-9)
     expected = survey_indices(answers[urban].reset_index(drop=True))
     pd.testing.assert_frame_equal(tables["urban"], expected, check_exact=True, check_dtype=False)
     given = compute_indices(answers, survey=tables["all"])
-    pd.testing.assert_frame_equal(given, compute_indices(answers), check_exact=True)
+    pd.testing.assert_frame_equal(given, compute_indices(answers), check_exact=False, rtol=1e-12, atol=1e-9)
     assert set(tables["urban"]["metric"]) >= {"awareness", "trust_index", "net_trust"}
 
 

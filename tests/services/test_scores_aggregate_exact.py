@@ -1,6 +1,7 @@
 """``all_ngo_rows`` equals, to the last bit, the plain computation it replaced: a hashed respondent
 code, one selection and ``bincount`` per construct and metric, one ``_means`` per segment × metric
-× level on filtered arrays, one small frame per block. Checked on answers sorted by respondent
+× level on filtered arrays (for ``all``: the sums of urban, rural and other added in that order),
+one small frame per block. Checked on answers sorted by respondent
 (the coding without hashing) and shuffled (the hashed coding), with don't-knows, missing
 settlement and region, and a construct with no answers."""
 from __future__ import annotations
@@ -50,12 +51,19 @@ def _plain_values(answers: pd.DataFrame):  # type: ignore[no-untyped-def]
     return out, pd.Index(regions), pd.Index(np.asarray(periods, dtype=object))
 
 
-def _means(code, size, x, w, bounds):  # type: ignore[no-untyped-def]
+def _sums(code, size, x, w):  # type: ignore[no-untyped-def]
     ok = code >= 0
     c, xs, ws = code[ok], x[ok], w[ok]
-    n = np.bincount(c, minlength=size).astype(float)
     wx = ws * xs
-    sums = [np.bincount(c, v, size) for v in (ws, wx, wx * xs, ws * ws)]
+    return [np.bincount(c, minlength=size).astype(float)] + [np.bincount(c, v, size) for v in (ws, wx, wx * xs, ws * ws)]
+
+
+def _means(code, size, x, w, bounds, subsets):  # type: ignore[no-untyped-def]
+    """Weighted means per group from the sums of the row ``subsets``, added in order."""
+    n, *sums = _sums(np.where(subsets[0], code, -1), size, x, w)
+    for part in subsets[1:]:
+        more = _sums(np.where(part, code, -1), size, x, w)
+        n, sums = n + more[0], [a + b for a, b in zip(sums, more[1:])]
     present = np.flatnonzero(n > 0)
     return present, mean_from_sums(*(s[present] for s in sums), bounds=bounds), n[present]
 
@@ -72,9 +80,11 @@ def plain_all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
                 continue
             bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
             x, w, region, period = x_all[sel], w_all[sel], region_all[sel], period_all[sel]
+            urban, rural = settlement[sel] == "urban", settlement[sel] == "rural"
+            subsets = [urban, rural, ~urban & ~rural] if segment == "all" else [np.ones(len(x), dtype=bool)]
             regional = np.where((region >= 0) & (period >= 0), region * n_periods + period, -1)
             for code, size, national in ((regional, len(regions) * n_periods, False), (period, n_periods, True)):
-                present, stats, n = _means(code, size, x, w, bounds)
+                present, stats, n = _means(code, size, x, w, bounds, subsets)
                 block = pd.DataFrame({
                     "region_id": pd.array([None] * len(present) if national
                                           else regions.take(present // n_periods), dtype="Int64"),

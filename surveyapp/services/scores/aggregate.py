@@ -7,12 +7,13 @@ of their (score − 1)/4 × 100 — and the estimate is the weighted mean of tho
 interval from the respondent-level variance (as ``analysis.estimators.group_mean``, whose
 sums and formulas are used here on integer codes: one ``bincount`` per sum, no string keys).
 
-Every sum adds the same rows in the same order as a ``groupby`` per segment would, so the
-results are identical to the last bit; the work is shared where that keeps them identical:
-respondents are coded without hashing when the answers come sorted by respondent, the metrics of
-one construct share their counts and weight sums, and the urban and rural segments are one
-``bincount`` with the settlement folded into the group code (each bin still adds its own rows in
-order).
+Every sum of a segment adds the same rows in the same order as a ``groupby`` of that segment
+would, so urban and rural figures are identical to the last bit; the work is shared where that
+keeps them so: respondents are coded without hashing a row per answer, the metrics of one
+construct share their counts and weight sums, and the urban and rural segments are one
+``bincount`` with the settlement folded into the group code (urban, rural, other: each bin still
+adds its own rows in order). The ``all`` segment is those three bins added up (as
+``analysis.indices.segment_sums`` takes the whole table), equal to a direct sum up to rounding.
 """
 from __future__ import annotations
 
@@ -135,32 +136,31 @@ def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues
 
 @dataclass(frozen=True)
 class _Groups:
-    """Group codes of one construct's respondents at one level (region × period, or period), for
-    the ``all`` segment (``size`` bins) and for urban / rural folded in (3 × ``size`` bins), each
-    with a spare last bin for the excluded rows, and the sums the construct's metrics share."""
+    """Group codes of one construct's respondents at one level (region × period, or period), with
+    urban / rural / other folded in (3 × ``size`` bins and a spare last bin for the excluded
+    rows), and the sums the construct's metrics share."""
 
     size: int
-    codes: tuple[np.ndarray, np.ndarray]
-    shared: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+    code: np.ndarray
+    shared: dict[str, np.ndarray]
 
 
 def _groups(code: np.ndarray, size: int, settlement: np.ndarray, w: np.ndarray) -> _Groups:
-    ok = code >= 0
-    codes = (np.where(ok, code, size), np.where(ok, code * 3 + settlement, 3 * size))
-    shared = tuple({"n": np.bincount(c, minlength=bins + 1).astype(float), "sw": np.bincount(c, w, bins + 1),
-                    "sw2": np.bincount(c, w * w, bins + 1)} for c, bins in zip(codes, (size, 3 * size)))
-    return _Groups(size, codes, shared)  # type: ignore[arg-type]
+    folded = np.where(code >= 0, code * 3 + settlement, 3 * size)
+    shared = {"n": np.bincount(folded, minlength=3 * size + 1).astype(float),
+              "sw": np.bincount(folded, w, 3 * size + 1), "sw2": np.bincount(folded, w * w, 3 * size + 1)}
+    return _Groups(size, folded, shared)
 
 
-def _segment_stats(groups: _Groups, folded: dict[str, np.ndarray], plain: dict[str, np.ndarray], segment: int,
+def _segment_stats(groups: _Groups, own: dict[str, np.ndarray], segment: int,
                    bounds: tuple[float, float]) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray]:
     """Occupied groups of one segment (−1: all, 0 urban, 1 rural), their weighted means (as
-    ``group_mean``) and respondent counts."""
+    ``group_mean``) and respondent counts. ``all`` adds the urban, rural and other bins."""
+    folded = {k: v[:3 * groups.size].reshape(groups.size, 3) for k, v in {**groups.shared, **own}.items()}
     if segment < 0:
-        sums = {k: v[:groups.size] for k, v in {**groups.shared[0], **plain}.items()}
+        sums = {k: v[:, 0] + v[:, 1] + v[:, 2] for k, v in folded.items()}
     else:
-        sums = {k: v[:3 * groups.size].reshape(groups.size, 3)[:, segment]
-                for k, v in {**groups.shared[1], **folded}.items()}
+        sums = {k: v[:, segment] for k, v in folded.items()}
     present = np.flatnonzero(sums["n"] > 0)
     stats = mean_from_sums(*(sums[k][present] for k in ("sw", "swx", "swx2", "sw2")), bounds=bounds)
     return present, stats, sums["n"][present]
@@ -184,11 +184,10 @@ def all_ngo_rows(answers: pd.DataFrame) -> pd.DataFrame:
         bounds = (-100.0, 100.0) if metric == "net_trust" else (0.0, 100.0)
         wx = v.weight * v.x
         for groups in levels[id(v.weight)]:
-            own = [{"swx": np.bincount(c, wx, bins + 1), "swx2": np.bincount(c, wx * v.x, bins + 1)}
-                   for c, bins in zip(groups.codes, (groups.size, 3 * groups.size))]
+            bins = 3 * groups.size + 1
+            own = {"swx": np.bincount(groups.code, wx, bins), "swx2": np.bincount(groups.code, wx * v.x, bins)}
             for segment in (-1, 0, 1):
-                results.setdefault((metric, segment), []).append(
-                    _segment_stats(groups, own[1], own[0], segment, bounds))
+                results.setdefault((metric, segment), []).append(_segment_stats(groups, own, segment, bounds))
     blocks = []
     for segment, name in zip((-1, 0, 1), SEGMENTS):
         for metric, v in values.items():
