@@ -34,6 +34,10 @@ RESPONDENT_METRICS = {
     "usefulness": ("usefulness", lambda v: (v - 1.0) / 4.0 * 100.0),
     "transparency_perceived": ("transparency", lambda v: (v - 1.0) / 4.0 * 100.0),
 }
+#: A metric whose per-respondent sum is the difference of two others' (net trust: 100 for a 4–5,
+#: −100 for a 1–2; every partial sum is a whole multiple of 100, exact in floating point, so the
+#: difference of the two sums equals the sum of the differences to the last bit).
+DIFFERENCES = {"net_trust": ("trust_share", "distrust_share")}
 SEGMENTS = ("all", "urban", "rural")
 COLUMNS = ["region_id", "period", "estimate", "se", "ci_low", "ci_high", "n", "n_eff", "metric", "segment", "ngo_id"]
 
@@ -118,18 +122,24 @@ def respondent_values(answers: pd.DataFrame) -> tuple[dict[str, RespondentValues
     for name in dict.fromkeys(name for name, _ in RESPONDENT_METRICS.values()):
         if name not in names:
             continue
-        mask = construct_code == names.index(name)
-        if not mask.any():
+        where = np.flatnonzero(construct_code == names.index(name))  # positions: cheaper than two masked copies
+        if not where.size:
             continue
-        rows, selected = codes[mask], value[mask]
+        rows, selected = codes.take(where), value.take(where)
         counts = np.bincount(rows, minlength=count)
         present = np.flatnonzero(counts)
         counts = counts[present]
         shared = (region_codes[present], period_codes[present], settlement[present], weight[present])
+        totals: dict[str, np.ndarray] = {}
         for metric, (metric_construct, transform) in RESPONDENT_METRICS.items():
-            if metric_construct == name:
-                sums = np.bincount(rows, weights=np.asarray(transform(selected), dtype=float), minlength=count)
-                out[metric] = RespondentValues(sums[present] / counts, *shared)
+            if metric_construct != name:
+                continue
+            if metric in DIFFERENCES:  # the terms are whole multiples of 100: the sums are exact either way
+                plus, minus = DIFFERENCES[metric]
+                totals[metric] = totals[plus] - totals[minus]
+            else:
+                totals[metric] = np.bincount(rows, weights=np.asarray(transform(selected), dtype=float), minlength=count)
+            out[metric] = RespondentValues(totals[metric][present] / counts, *shared)
     out = {metric: out[metric] for metric in RESPONDENT_METRICS if metric in out}
     return out, pd.Index(regions), pd.Index(np.asarray(periods, dtype=object))
 
