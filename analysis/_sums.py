@@ -43,14 +43,15 @@ class KeySource:
 def key_source(col: pd.Series) -> KeySource:
     """A ``KeySource`` for a key column, coded as ``_groups.dense_codes`` codes it (same uniques)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        return KeySource(col.cat.codes.to_numpy(), 0, pd.Index(col.cat.categories), True)
+        codes = col.cat.codes.to_numpy()
+        return KeySource(codes, 0, pd.Index(col.cat.categories), bool(codes.size and codes.min() < 0))
     values = col.to_numpy()
     if values.dtype.kind in "iu" and values.size:
         lo, hi = int(values.min()), int(values.max())
         if hi - lo <= max(4 * values.size, 1 << 16):
             return KeySource(values, lo, pd.Index(np.arange(lo, hi + 1, dtype=values.dtype)), False)
     codes, uniques = pd.factorize(col, sort=True, use_na_sentinel=True)
-    return KeySource(codes.astype(np.int64), 0, pd.Index(uniques), True)
+    return KeySource(codes.astype(np.int64), 0, pd.Index(uniques), bool(codes.size and codes.min() < 0))
 
 
 def _offset_total(sources: Sequence[KeySource], sizes: Sequence[int]) -> int | None:

@@ -88,6 +88,8 @@ def _blocked_sums(answers: pd.DataFrame, segments: Mapping[str, np.ndarray | Non
     col = answers[construct]
     if isinstance(col.dtype, pd.CategoricalDtype):
         raw, table = col.cat.codes.to_numpy(), np.append(codes_for(col.cat.categories, CONSTRUCTS), -1)
+        if np.array_equal(table[:-1], np.arange(len(table) - 1)):
+            table = None  # the categories are the constructs in order: the codes need no lookup
     else:
         raw, table = codes_for(col, CONSTRUCTS), None
     sums = blocked_sums(sources, raw, table, answers[value].to_numpy(dtype=float),

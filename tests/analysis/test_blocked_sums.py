@@ -117,3 +117,21 @@ def test_dense_table_metric_labels_are_one_object_per_metric() -> None:
     assert table["metric"].dtype == _plain_indices(_answers(6), {"all": None})["all"]["metric"].dtype
     objects = {id(v) for v in table["metric"].to_numpy(dtype=object)}
     assert len(objects) == table["metric"].nunique()
+
+
+@pytest.mark.parametrize("with_missing_period", [False, True])
+def test_constructs_in_catalogue_order_and_keys_without_missing_values(
+        monkeypatch: pytest.MonkeyPatch, with_missing_period: bool) -> None:
+    """Construct categories in the catalogue's order (their codes are used as they are) and
+    categorical keys with or without missing values: still equal to the plain path."""
+    monkeypatch.setattr(_sums, "BLOCK", 500)
+    answers = _answers(7)
+    answers = answers[answers["construct"] != "project"].reset_index(drop=True)
+    answers["construct"] = pd.Categorical(answers["construct"].astype(str),
+                                          categories=["awareness", "trust", "usefulness", "transparency"])
+    if not with_missing_period:
+        answers = answers[answers["period"].notna()].reset_index(drop=True)
+    assert answers["period"].isna().any() == with_missing_period
+    urban = (answers["settlement"] == "urban").to_numpy()
+    segments = {"all": None, "urban": urban, "rural": (answers["settlement"] == "rural").to_numpy()}
+    _equal(segment_sums(answers, segments), plain_segment_sums(answers, segments))
