@@ -147,7 +147,9 @@ def project_votes(votes: pd.DataFrame, answers: pd.DataFrame, periods: list[str]
     out = out[out["period"].isin(periods)]
     out["rating"] = pd.to_numeric(out["rating"], errors="coerce").astype(float)
     out["support"] = out["support"].map(lambda s: np.nan if s is None or s != s else float(bool(s)))
-    return out[out["rating"].notna() | out["support"].notna()].reset_index(drop=True)
+    out = out[out["rating"].notna() | out["support"].notna()].reset_index(drop=True)
+    out["period"] = pd.Categorical(out["period"].astype(object))  # as the answers': the index step codes it directly
+    return out
 
 
 def media_mentions(mentions: pd.DataFrame, region_mentions: pd.DataFrame, periods: list[str]) -> pd.DataFrame:
