@@ -11,6 +11,20 @@ def fail(message: str) -> None:
     raise click.ClickException(message.replace("\n", " "))
 
 
+def require_schema() -> None:
+    """Exit with status 1 and a one-line reason (run `senim init`) when the database lacks a table of
+    the models; call it before a command reads or writes anything."""
+    from models import db
+
+    from ..services.schema import ensure_schema
+
+    try:
+        ensure_schema()
+    except DomainError as exc:
+        db.session.rollback()
+        fail(domain_error_message(exc))
+
+
 def domain_error_message(exc: DomainError) -> str:
     if exc.fields:
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())

@@ -15,7 +15,7 @@ from ..services.errors import DomainError
 from ..services.media import MAX_UPLOAD_BYTES, IngestReport, parse_upload
 from ..services.media.chunks import ingest_in_chunks
 from ..services.users import normalise_email
-from . import domain_error_message, fail
+from . import domain_error_message, fail, require_schema
 from .ngos import printable
 
 
@@ -68,6 +68,7 @@ def import_command(file: Path, monitor: str, fmt: str | None, as_json: bool) -> 
     an interrupted import keeps the chunks already reported as done. Exits 0 when the file was
     read, even if items were rejected; non-zero with a one-line reason when it cannot be read.
     """
+    require_schema()
     user = db.session.scalars(select(User).where(User.email == normalise_email(monitor))).first()
     if user is None or user.role not in ("monitor", "admin") or not user.is_active:
         fail(f"No active monitor or admin with the e-mail {monitor}")

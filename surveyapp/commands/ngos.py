@@ -12,7 +12,7 @@ from models import db
 
 from ..services.errors import DomainError
 from ..services.ngo_import import MAX_BYTES, ImportReport, import_ngos_csv
-from . import fail
+from . import fail, require_schema
 
 
 @click.group("ngo")
@@ -74,6 +74,7 @@ def import_command(file: Path, dry_run: bool) -> None:
     Prints a row-by-row report. Exits 0 when the file was read, even if rows were rejected;
     non-zero with a one-line reason when the file cannot be read at all.
     """
+    require_schema()
     data = read_file(file)
     show_progress = sys.stderr is not None and sys.stderr.isatty()
     try:

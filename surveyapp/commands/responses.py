@@ -11,7 +11,7 @@ from models import db
 from ..services.errors import DomainError
 from ..services.surveys.fieldimport import import_field_responses
 from ..services.surveys.spec import get_survey, spec_of
-from . import domain_error_message, fail
+from . import domain_error_message, fail, require_schema
 
 
 @click.group("responses")
@@ -30,6 +30,7 @@ def import_command(file: Path, survey_id: int, quiet: bool) -> None:
     Columns: submission_id (optional), region, settlement, sex, age_group, language, date, then
     <code> per general question and <code>:<ngo_id> per NGO for per-NGO questions.
     """
+    require_schema()
     try:
         spec = spec_of(get_survey(survey_id, public=False))
         data = file.read_bytes()

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from models import db
 
 from ..services.errors import DomainError
-from . import domain_error_message, fail
+from . import domain_error_message, fail, require_schema
 
 
 @click.group("scores")
@@ -24,6 +24,8 @@ def scores_group() -> None:
 def compute_command(periods: tuple[str, ...], weights: str | None) -> None:
     """Recompute snapshots and alerts in one transaction (idempotent)."""
     from ..services.scores import compute_scores  # pandas and analysis load only when needed
+
+    require_schema()
 
     parsed = None
     if weights:

@@ -11,7 +11,7 @@ from models import db
 
 from ..services.errors import DomainError
 from ..services.media.tone import evaluate_stored, read_examples, train_and_store
-from . import domain_error_message, fail
+from . import domain_error_message, fail, require_schema
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -49,6 +49,7 @@ def _examples(path: Path | None) -> list:
 @with_appcontext
 def train_command(data: Path | None) -> None:
     """Train the tone model on the stored examples (monitors' corrections) plus --data, and store it."""
+    require_schema()
     examples = _examples(data)
     click.echo(f"Training on {len(examples)} new and the stored examples …", err=True)
     try:
@@ -70,6 +71,8 @@ def train_command(data: Path | None) -> None:
 @with_appcontext
 def evaluate_command(data: Path, lexicon_only: bool) -> None:
     """Print one JSON object: n, accuracy, macro_f1, per-label figures, confusion matrix."""
+    if not lexicon_only:  # only the stored model is read from the database
+        require_schema()
     examples = _examples(data)
     try:
         report = evaluate_stored(examples, use_model=not lexicon_only)

@@ -9,7 +9,7 @@ from models import db
 
 from ..services.errors import DomainError
 from ..services.users import create_user, issue_token
-from . import domain_error_message, fail
+from . import domain_error_message, fail, require_schema
 
 
 @click.group("user")
@@ -32,6 +32,7 @@ def _read_password() -> str:
 @with_appcontext
 def create_command(email: str, role: str, display_name: str | None, regions: tuple[str, ...]) -> None:
     """Create a user. The password is prompted for, or read from standard input when piped."""
+    require_schema()  # before the password prompt
     password = _read_password()
     try:
         user = create_user(email, password, role, display_name=display_name, region_codes=list(regions))
@@ -48,6 +49,7 @@ def create_command(email: str, role: str, display_name: str | None, regions: tup
 @with_appcontext
 def token_command(email: str) -> None:
     """Print a new API bearer token for the user (shown once; only a hash is stored)."""
+    require_schema()
     try:
         token = issue_token(email)
     except DomainError as exc:

@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from ..services.jobs import QUEUE
-from . import fail
+from . import fail, require_schema
 
 
 @click.command("worker")
@@ -18,6 +18,7 @@ def worker_command(burst: bool) -> None:
     url = current_app.config.get("SENIM_REDIS_URL")
     if not url:
         fail("SENIM_REDIS_URL is not set: jobs run inside the web process, no worker is needed")
+    require_schema()  # the jobs read and write the database
     from redis import Redis
     from rq import Queue, SimpleWorker
 

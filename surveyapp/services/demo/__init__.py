@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from models import NGO, Article, Region, Response, Setting, Survey, db
 
 from ..errors import ConflictError, ValidationError
-from ..regions import load_regions, regions_by_code
 from ..media.reanalyse import find_mentions_in_stored
+from ..regions import load_regions, regions_by_code
+from ..schema import ensure_schema
 from .media import insert_articles, insert_outlets
 from .model import WAVES
 from .ngos import insert_checklists, insert_ngos, plan_ngos
@@ -84,11 +85,7 @@ class NotEmptyError(ConflictError):
 def ensure_empty() -> None:
     """Raise ConflictError when the schema is missing, or demo data or any registry, survey, response
     or article data exist."""
-    present = set(inspect(db.session.connection()).get_table_names())
-    missing = sorted({t.name for t in db.metadata.sorted_tables} - present)
-    if missing:
-        raise ConflictError(f"The database schema is missing or outdated (no table {missing[0]}); "
-                            "run `senim init` first")
+    ensure_schema()
     if db.session.get(Setting, "demo") is not None:
         raise NotEmptyError("Demo data are already loaded; `senim demo` only fills an empty database")
     for model, label in ((NGO, "NGOs"), (Survey, "surveys"), (Response, "responses"), (Article, "articles")):
