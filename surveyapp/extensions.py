@@ -39,6 +39,30 @@ class MemoryLimitStorage(MemoryStorage):
             super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
 
 
+class SenimLimiter(Limiter):
+    """Flask-Limiter, without its before-request pass when that pass has nothing to check.
+
+    Flask-Limiter checks a request twice: a ``before_request`` hook evaluates the application,
+    default, blueprint and meta limits, then the route's ``@limiter.limit`` decorator evaluates the
+    route's own limits (the hook never evaluates those). Senim declares only route limits, so the
+    hook resolved and evaluated an empty list on every request (two exemption-scope walks, a fresh
+    limit context). It is skipped while there is nothing for it to check; as soon as any such limit
+    is configured (``RATELIMIT_DEFAULT``, ``RATELIMIT_APPLICATION``, ``RATELIMIT_META``, a
+    blueprint limit, the in-memory fallback), Flask-Limiter's own pass runs unchanged. The route
+    check, the counters, the 429 and the ``X-RateLimit-*``/``Retry-After`` headers are untouched.
+    """
+
+    def _middleware_has_limits(self) -> bool:
+        manager = self.limit_manager
+        return bool(manager._application_limits or manager._default_limits or manager._blueprint_limits
+                    or self._meta_limits or self._in_memory_fallback_enabled)
+
+    def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        if in_middleware and not self._middleware_has_limits():
+            return
+        super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
+
+
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signing serializer built once per key set instead of
     on every request (building it costs more than checking a request that carries no cookie)."""
@@ -58,6 +82,6 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=client_address, default_limits=[])
+limiter = SenimLimiter(key_func=client_address, default_limits=[])
 
 __all__ = ["babel", "csrf", "db", "limiter", "login_manager", "migrate"]

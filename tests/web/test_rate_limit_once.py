@@ -1,0 +1,118 @@
+"""Rate limiting checks a request once (``SenimLimiter``): the route's own limit still counts,
+answers 429 with the same JSON error and sends the same ``X-RateLimit-*`` and ``Retry-After``
+headers; Flask-Limiter's before-request pass is skipped only while it has nothing to check, and
+application, default and meta limits still apply when they are configured."""
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask_limiter import Limiter
+
+from surveyapp.extensions import SenimLimiter, limiter
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    return {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "memory://",
+            "SENIM_API_SUBMIT_LIMIT": "2 per minute;5 per hour"}
+
+
+@pytest.fixture
+def library_checks(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Flask-Limiter's own check, counted: one entry (``in_middleware``) per evaluation."""
+    calls: list[bool] = []
+    original = Limiter._check_request_limit
+
+    def counting(self: Limiter, callable_name: str | None = None, in_middleware: bool = True) -> None:
+        calls.append(in_middleware)
+        original(self, callable_name=callable_name, in_middleware=in_middleware)
+
+    monkeypatch.setattr(Limiter, "_check_request_limit", counting)
+    return calls
+
+
+def test_api_limit_headers_and_429_are_unchanged(client, db, regions, library_checks):
+    from tests.survey_factories import make_survey, response_body
+
+    survey = make_survey(battery=False)
+    url = f"/api/v1/surveys/{survey.id}/responses"
+    replies = []
+    for _ in range(4):
+        started = time.time()
+        replies.append((started, client.post(url, json=response_body(survey, submission_id=str(uuid.uuid4())),
+                                             environ_base={"REMOTE_ADDR": "10.9.9.9"})))
+    assert [r.status_code for _, r in replies] == [201, 201, 429, 429]
+    assert library_checks == [False] * 4  # the route's check only, once per request
+    reset = int(replies[0][1].headers["X-RateLimit-Reset"])
+    for (started, reply), remaining in zip(replies, ["1", "0", "0", "0"]):
+        # the smallest window's limit, the quantity left after this request, one reset time
+        assert reply.headers["X-RateLimit-Limit"] == "2"
+        assert reply.headers["X-RateLimit-Remaining"] == remaining
+        assert int(reply.headers["X-RateLimit-Reset"]) == reset
+        assert started + 59 <= reset <= time.time() + 61
+        assert 0 < int(reply.headers["Retry-After"]) <= 60
+        assert reply.headers.getlist("X-RateLimit-Limit") == ["2"]  # added once, not twice
+    assert replies[2][1].get_json() == {"error": "2 per 1 minute", "fields": {}}
+    assert replies[2][1].mimetype == "application/json"
+    other = client.post(url, json=response_body(survey, submission_id=str(uuid.uuid4())),
+                        environ_base={"REMOTE_ADDR": "10.9.9.10"})
+    assert other.status_code == 201 and other.headers["X-RateLimit-Remaining"] == "1"  # per address
+
+
+def test_unlimited_routes_get_no_check_and_no_headers(client, db, library_checks):
+    reply = client.get("/api/v1/surveys")
+    assert reply.status_code == 200
+    assert library_checks == []
+    assert not [h for h, _ in reply.headers if h.startswith("X-RateLimit")] and "Retry-After" not in reply.headers
+
+
+def test_the_shared_limiter_has_no_before_request_limits():
+    """What lets ``SenimLimiter`` skip the before-request pass in the app."""
+    assert isinstance(limiter, SenimLimiter)
+    assert not limiter._middleware_has_limits()
+
+
+def _standalone(**kwargs: Any) -> tuple[Flask, SenimLimiter]:
+    """A separate app and limiter (the app's limiter is shared by every test app of the process)."""
+    app = Flask(__name__)
+    app.config.update(RATELIMIT_STORAGE_URI="memory://", RATELIMIT_HEADERS_ENABLED=True)
+    own = SenimLimiter(key_func=lambda: "client", **kwargs)
+    own.init_app(app)
+
+    @app.get("/plain")
+    def plain() -> str:
+        return "ok"
+
+    @app.get("/limited")
+    @own.limit("5 per minute")
+    def limited() -> str:
+        return "ok"
+
+    return app, own
+
+
+@pytest.mark.parametrize("kwargs, path", [
+    ({"default_limits": ["1 per minute"]}, "/plain"),
+    ({"application_limits": ["1 per minute"]}, "/limited"),
+    ({"meta_limits": ["1 per hour"], "default_limits": ["1 per minute"]}, "/plain"),
+])
+def test_before_request_limits_still_apply_when_configured(kwargs, path, library_checks):
+    app, own = _standalone(**kwargs)
+    assert own._middleware_has_limits()
+    client = app.test_client()
+    codes = [client.get(path).status_code for _ in range(3)]
+    assert codes == [200, 429, 429]
+    assert True in library_checks  # Flask-Limiter's own before-request pass ran
+
+
+def test_without_such_limits_the_route_limit_alone_counts(library_checks):
+    app, own = _standalone()
+    assert not own._middleware_has_limits()
+    client = app.test_client()
+    assert [client.get("/limited").status_code for _ in range(6)] == [200] * 5 + [429]
+    assert [client.get("/plain").status_code for _ in range(6)] == [200] * 6
+    assert library_checks == [False] * 6
