@@ -223,3 +223,10 @@ def test_straight_lining_counts_each_answer_once(db, regions):
     db.session.commit()
     assert run.excluded["straightliner"] == 0
     assert snap(db, "trust_index", ngo.id, regions["KZ-75"].id).n == 12
+
+
+def test_no_responses_yet_means_no_period_and_nothing_written(db, regions):
+    make_ngo()
+    run = compute_scores()
+    assert run.periods == [] and run.snapshots == 0 and run.alerts == 0 and run.respondents == 0
+    assert db.session.scalar(select(func.count()).select_from(ScoreSnapshot)) == 0

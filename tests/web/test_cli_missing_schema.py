@@ -74,7 +74,7 @@ class Case:
 
 
 CASES = {
-    "scores compute": Case(("scores", "compute"), "weighting 0 responses"),
+    "scores compute": Case(("scores", "compute"), "Scores for no period: 0 snapshots", ok_after_init=True),
     "ngo import": Case(("ngo", "import", "{ngos}"), "1 rows: 1 imported", ok_after_init=True),
     "ngo import --dry-run": Case(("ngo", "import", "--dry-run", "{ngos}"), "Dry run: nothing was saved",
                                  ok_after_init=True),

@@ -165,6 +165,9 @@ def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, fl
         if unknown:
             raise ValidationError(f"No responses for period(s) {', '.join(unknown)}",
                                   {"period": "no responses for " + ", ".join(unknown)})
+    if not len(respondents):  # no survey has been answered yet: no period to score, nothing written
+        say("no responses yet: nothing to compute")
+        return run
     answers = extract.load_answers(respondents, periods)
     general = extract.load_scale_answers_general(respondents, periods)
     kept, run.excluded = prepare.quality_filter(respondents, general, answers)
