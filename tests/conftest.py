@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -47,28 +48,49 @@ def _pg_reachable(url: str) -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def postgres_url(worker_id: str) -> Iterator[str]:
-    """A fresh PostgreSQL database for this worker, with the schema created from the models."""
+@contextmanager
+def scratch_postgres_database(prefix: str, worker_id: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database ``<prefix>_<worker>_<pid>`` on the test server (its URL),
+    dropped on exit."""
     admin_url = _pg_admin_url()
-    reason = _pg_reachable(admin_url)
-    if reason:
-        if REQUIRE_ALL:
-            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
-        pytest.skip(f"PostgreSQL unavailable: {reason}")
-    name = f"senim_test_{worker_id}_{os.getpid()}".replace("-", "_")
+    name = f"{prefix}_{worker_id}_{os.getpid()}".replace("-", "_")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    engine = create_engine(url)
-    _db.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """A fresh PostgreSQL database for this worker, with the schema created from the models."""
+    reason = _pg_reachable(_pg_admin_url())
+    if reason:
+        if REQUIRE_ALL:
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {reason}")
+        pytest.skip(f"PostgreSQL unavailable: {reason}")
+    with scratch_postgres_database("senim_test", worker_id) as url:
+        engine = create_engine(url)
+        _db.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path, worker_id: str) -> Iterator[str]:
+    """The URL of a database with no tables at all: a new SQLite file, or a scratch PostgreSQL
+    database (skipped or failed exactly like the other PostgreSQL tests when there is no server)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    request.getfixturevalue("postgres_url")
+    with scratch_postgres_database("senim_blank", worker_id) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

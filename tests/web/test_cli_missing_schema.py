@@ -3,44 +3,24 @@ whose schema is missing (before `senim init`) or outdated, and writes nothing; a
 gets past that check. `senim init` itself works on the empty database."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from models import db as _db
-from tests.conftest import _pg_admin_url, make_test_app
+from tests.conftest import make_test_app
 
 EMAIL = "monitor@example.kz"
 PASSPHRASE = "a long enough passphrase\n"
 OLDER_REVISION = "5e8570697239"  # the initial schema, before response_weights
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def blank_url(request, tmp_path, worker_id):
-    """The URL of a database with no tables at all."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'blank.db'}"
-        return
-    request.getfixturevalue("postgres_url")  # skips or fails exactly like the other PostgreSQL tests
-    admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
-    name = f"senim_blank_{worker_id}_{os.getpid()}".replace("-", "_")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}" ENCODING \'UTF8\' TEMPLATE template0'))
-    yield make_url(_pg_admin_url()).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 @pytest.fixture
-def blank_app(blank_url, tmp_path):
-    app = make_test_app(blank_url, tmp_path)
+def blank_app(blank_database_url, tmp_path):
+    app = make_test_app(blank_database_url, tmp_path)
     yield app
     with app.app_context():
         _db.session.remove()
