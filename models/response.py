@@ -93,7 +93,9 @@ class Answer(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    #: The response (no index of its own: uq_answers_response_question_ngo leads with it and serves
+    #: the lookups of a response's answers and the ON DELETE CASCADE).
+    response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
     #: The NGO a per-NGO question was asked about; None for general questions.
     ngo_id: Mapped[int | None] = mapped_column(ForeignKey("ngos.id", ondelete="CASCADE"), index=True)

@@ -86,3 +86,22 @@ def test_weights_move_to_their_table_and_sqlite_keeps_every_row_and_check(tmp_pa
             assert sorted(conn.exec_driver_sql("SELECT weight FROM responses").scalars(), key=str) == [1.5, None]
             assert conn.exec_driver_sql("SELECT count(*) FROM answers").scalar() == 2
         db.engine.dispose()
+
+
+def test_answers_response_index_dropped_and_restored(blank_database_url, tmp_path):
+    """95197372be08 drops ix_answers_response_id (the unique constraint leads with response_id)
+    and its downgrade puts it back."""
+    app = make_test_app(blank_database_url, tmp_path)
+
+    def answer_indexes() -> set[str]:
+        with db.engine.connect() as conn:
+            return {ix["name"] for ix in inspect(conn).get_indexes("answers") if ix["name"].startswith("ix_")}
+
+    with app.app_context():
+        upgrade(revision="3c1f9a7d2b64")
+        assert "ix_answers_response_id" in answer_indexes()
+        upgrade(revision="95197372be08")
+        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        downgrade(revision="3c1f9a7d2b64")
+        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id", "ix_answers_response_id"}
+        db.engine.dispose()
