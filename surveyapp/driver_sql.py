@@ -40,13 +40,17 @@ class DriverStatement:
     fixed: Mapping[str, Any]
 
     _getter: Callable[[Mapping[str, Any]], Any] = field(init=False, repr=False, compare=False)
-    _processed: tuple[tuple[int, Callable[[Any], Any]], ...] = field(init=False, repr=False, compare=False)
+    #: (position, processor, what the processor gives for None) per processed parameter.
+    _processed: tuple[tuple[int, Callable[[Any], Any], Any], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = self.names
         getter = itemgetter(*names) if len(names) > 1 else (lambda values: (values[names[0]],) if names else ())
         object.__setattr__(self, "_getter", getter)
-        object.__setattr__(self, "_processed", tuple((i, p) for i, p in enumerate(self.bind) if p is not None))
+        # A type's bind processor maps None to one constant (None; the JSON type's 'null'), so it is
+        # computed once here rather than per row: most answers' value_list is None, and serialising
+        # it cost a json.dumps per answer.
+        object.__setattr__(self, "_processed", tuple((i, p, p(None)) for i, p in enumerate(self.bind) if p is not None))
 
     def params(self, values: Mapping[str, Any]) -> list[Any]:
         """The positional parameters for ``values`` (a name → value mapping), types processed.
@@ -56,8 +60,9 @@ class DriverStatement:
                      for name in self.names]
         else:
             given = list(self._getter(values))
-        for i, proc in self._processed:
-            given[i] = proc(given[i])  # None too: the JSON type stores None as JSON null
+        for i, proc, for_none in self._processed:
+            value = given[i]
+            given[i] = for_none if value is None else proc(value)  # None too: JSON stores it as 'null'
         return given
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:

@@ -136,3 +136,29 @@ def test_region_and_ngos_agree_with_core(db, regions, backend, count):
     assert spec.ngos_by_region  # so NGOs based in another region are left out
     assert set(allowed) == {n.id for n in ngos if n.region_id in (here, None)} and len(allowed) < len(ngos)
     assert validation.region_and_ngos(spec, "KZ-99", ids)[0] is None
+
+
+@sqlite_only
+def test_none_is_processed_once_per_statement_as_the_type_would(db, regions, monkeypatch):
+    """A bind processor's value for None is taken once, when the statement is compiled: the rows
+    get exactly what the processor gives (JSON 'null' for a None value_list), and no JSON is
+    serialised per None value."""
+    import json
+
+    from sqlalchemy.sql import sqltypes
+
+    prepared = _prepared(db)
+    connection = db.session.connection()
+    insert = compile_statement(Answer.__table__.insert(), connection.dialect, _ANSWER_COLUMNS)
+    expected = [[value if proc is None else proc(value) for proc, value in zip(insert.bind, insert._getter(row))]
+                for row in prepared.answer_rows]
+    assert any(row["value_list"] is None for row in prepared.answer_rows)
+    assert "null" in {values[insert.names.index("value_list")] for values in expected}
+    calls: list[object] = []
+    real_dumps = json.dumps
+    monkeypatch.setattr(sqltypes.json, "dumps", lambda value, *a, **k: calls.append(value) or real_dumps(value, *a, **k))
+    fresh = compile_statement(Answer.__table__.insert(), connection.dialect, _ANSWER_COLUMNS)
+    compiled_calls = len(calls)
+    assert [fresh.params(row) for row in prepared.answer_rows] == expected
+    assert None not in calls[compiled_calls:]  # only the lists were serialised per row
+    assert len(calls) - compiled_calls == sum(row["value_list"] is not None for row in prepared.answer_rows)
