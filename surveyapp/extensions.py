@@ -53,9 +53,14 @@ class SenimLimiter(Limiter):
     """
 
     def _middleware_has_limits(self) -> bool:
-        manager = self.limit_manager
-        return bool(manager._application_limits or manager._default_limits or manager._blueprint_limits
-                    or self._meta_limits or self._in_memory_fallback_enabled)
+        """Whether the before-request pass has anything to check. These are Flask-Limiter's private
+        attributes: if a release renames any of them, the answer is "yes" and its pass runs as usual."""
+        try:
+            manager = self.limit_manager
+            return bool(manager._application_limits or manager._default_limits or manager._blueprint_limits
+                        or self._meta_limits or self._in_memory_fallback_enabled)
+        except AttributeError:
+            return True
 
     def _check_request_limit(self, callable_name: str | None = None, in_middleware: bool = True) -> None:
         if in_middleware and not self._middleware_has_limits():

@@ -116,3 +116,14 @@ def test_without_such_limits_the_route_limit_alone_counts(library_checks):
     assert [client.get("/limited").status_code for _ in range(6)] == [200] * 5 + [429]
     assert [client.get("/plain").status_code for _ in range(6)] == [200] * 6
     assert library_checks == [False] * 6
+
+
+
+def test_an_unknown_library_layout_runs_the_librarys_own_pass(monkeypatch):
+    """If a Flask-Limiter release renames the private attributes read here, nothing is skipped."""
+    _, own = _standalone()
+    assert not own._middleware_has_limits()
+    monkeypatch.setattr(own, "limit_manager", object())
+    assert own._middleware_has_limits()
+    monkeypatch.delattr(own, "_meta_limits")
+    assert own._middleware_has_limits()
