@@ -17,8 +17,10 @@ keepalive = 5
 # third of a survey submission's cost); at 100,000 a worker restarts every few minutes at peak.
 max_requests = 100_000
 max_requests_jitter = 10_000
-# Privacy: the access log carries no client address, user agent or referrer.
+# Privacy: the access log carries no client address, user agent, referrer, header or query string,
+# whatever --access-logformat asks for: PrivateAccessLogger offers no such atom ("-" is printed).
 accesslog = "-"
+logger_class = "surveyapp.access_log.PrivateAccessLogger"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("SENIM_FORWARDED_ALLOW_IPS", "127.0.0.1")
