@@ -5,6 +5,7 @@ shrinkage, disclosure control, monitoring) and hands plain tables to ``store``.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ class ScoreRun:
     excluded: dict[str, int] = field(default_factory=dict)
     deff: dict[str, float] = field(default_factory=dict)
     n_eff: dict[str, float] = field(default_factory=dict)
+    #: The trimming factor used (None: untrimmed) and how many responses' weights it capped.
+    trim: float | None = None
+    trimmed: int = 0
 
 
 def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.DataFrame,
@@ -147,20 +151,26 @@ def _disclose(table: pd.DataFrame, min_n: int) -> pd.DataFrame:
 
 
 def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, float] | None = None,
-                   min_n: int = 10, progress: Callable[[str], None] | None = None) -> ScoreRun:
+                   min_n: int = 10, trim: float | None = None,
+                   progress: Callable[[str], None] | None = None) -> ScoreRun:
     """Recompute every snapshot and alert (of ``periods``, default all survey periods).
 
-    Flushes only: the caller commits, so the replacement is one transaction. Raises
-    ``surveyapp.services.errors.ValidationError`` for unknown periods or criterion weights.
+    ``trim`` caps raking weights at that multiple of their region × period's mean weight
+    (default: untrimmed). Flushes only: the caller commits, so the replacement is one
+    transaction. Raises ``surveyapp.services.errors.ValidationError`` for unknown periods,
+    criterion weights or a trimming factor that is not a number greater than 1.
     """
+    from ..errors import ValidationError
+
+    if trim is not None and not (isinstance(trim, (int, float)) and math.isfinite(trim) and trim > 1):
+        raise ValidationError("The trimming factor must be a number greater than 1",
+                              {"trim": "a number greater than 1 (a multiple of the mean weight)"})
     say = progress or (lambda _msg: None)
     say("reading responses")
     respondents = extract.load_respondents(periods)
     all_periods = sorted(respondents["period"].unique().tolist())
-    run = ScoreRun(periods=all_periods)
+    run = ScoreRun(periods=all_periods, trim=trim)
     if periods:
-        from ..errors import ValidationError
-
         unknown = sorted(set(periods) - set(all_periods))
         if unknown:
             raise ValidationError(f"No responses for period(s) {', '.join(unknown)}",
@@ -172,8 +182,8 @@ def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, fl
     general = extract.load_scale_answers_general(respondents, periods)
     kept, run.excluded = prepare.quality_filter(respondents, general, answers)
     say(f"weighting {len(kept)} responses ({run.excluded.get('total', 0)} excluded by quality checks)")
-    weighted = prepare.weight_respondents(kept, extract.load_margins(), extract.load_regions())
-    run.respondents, run.deff, run.n_eff = len(kept), weighted.deff, weighted.n_eff
+    weighted = prepare.weight_respondents(kept, extract.load_margins(), extract.load_regions(), trim=trim)
+    run.respondents, run.deff, run.n_eff, run.trimmed = len(kept), weighted.deff, weighted.n_eff, weighted.trimmed
     data = prepare.survey_answers(answers, weighted.respondents)
     votes = prepare.project_votes(extract.load_votes(), data, all_periods)
     mentions = prepare.media_mentions(extract.load_mentions(), extract.load_region_mentions(), all_periods)

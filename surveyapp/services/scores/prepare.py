@@ -23,6 +23,8 @@ class Weighted:
     #: Kish design effect and effective n of the weights, per period.
     deff: dict[str, float]
     n_eff: dict[str, float]
+    #: Responses whose weight was capped by trimming (0 when untrimmed).
+    trimmed: int = 0
 
 
 def period_of(day: dt.date | pd.Timestamp) -> str:
@@ -70,11 +72,15 @@ def quality_filter(respondents: pd.DataFrame, general: pd.DataFrame, answers: pd
     return respondents.loc[~drop].reset_index(drop=True), counts
 
 
-def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions: pd.DataFrame) -> Weighted:
+def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions: pd.DataFrame, *,
+                       trim: float | None = None) -> Weighted:
     """Rake each region × period to its adult population margins (sex, age group, settlement).
 
     Residents of the three cities are urban by definition. Respondents who left a weighting
-    question unanswered get their group's mean weight. Weights are in persons.
+    question unanswered get their group's mean weight. Weights are in persons. With ``trim``
+    (a factor > 1), weights above ``trim`` × their region × period's mean weight are capped and
+    the group re-raked, so the margins still hold (``analysis.weighting``); raises ValueError for
+    a factor of 1 or less.
     """
     frame = respondents.copy()
     cities = set(regions.loc[regions["kind"] == "city", "region_id"])
@@ -90,8 +96,13 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
     weights = np.full(len(frame), np.nan)
     if complete.any():
         sub = frame.loc[complete, ["group", *WEIGHTING_VARIABLES]].reset_index(drop=True)
-        result = rake_within_groups(sub, long, by="group", on_empty="redistribute")
+        result = rake_within_groups(sub, long, by="group", on_empty="redistribute", trim=trim)
         weights[complete.to_numpy()] = result.weights.to_numpy()
+        trimmed = result.n_trimmed
+    elif trim is not None and trim <= 1:
+        raise ValueError("trim must be greater than 1 (a multiple of the mean weight)")
+    else:
+        trimmed = 0
     frame["weight"] = weights
     group_mean = frame.groupby("group")["weight"].transform("mean")
     frame["weight"] = frame["weight"].fillna(group_mean).fillna(1.0)
@@ -101,7 +112,7 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
         values = w.to_numpy(dtype=float)
         deff[str(period)] = float(len(values) * np.sum(values ** 2) / np.sum(values) ** 2)
         n_eff[str(period)] = len(values) / deff[str(period)]
-    return Weighted(frame.drop(columns="group"), deff, n_eff)
+    return Weighted(frame.drop(columns="group"), deff, n_eff, trimmed)
 
 
 def survey_answers(answers: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
