@@ -36,6 +36,8 @@ class Outcome:
     trim_rounds: int
     n_trimmed: int
     max_ratio: float
+    #: Rows whose weight was capped in any trimming round (None when not trimming).
+    trimmed: np.ndarray | None = None
 
 
 def _labels(values: pd.Series, name: str) -> str:
@@ -150,9 +152,10 @@ def ipf(problem: Problem, w: np.ndarray, *, tol: float, max_iter: int) -> tuple[
 
 
 def weight_ratio(problem: Problem, w: np.ndarray) -> np.ndarray:
-    """Each weight over the mean weight of its group."""
+    """Each weight over the mean weight of its group (0 in a group whose weights are all 0)."""
     counts = np.maximum(np.bincount(problem.group, minlength=len(problem.groups)), 1)
-    return w / (np.bincount(problem.group, weights=w, minlength=counts.size) / counts)[problem.group]
+    mean = (np.bincount(problem.group, weights=w, minlength=counts.size) / counts)[problem.group]
+    return np.divide(w, mean, out=np.zeros_like(w), where=mean > 0)
 
 
 def run(problem: Problem, *, tol: float, max_iter: int, trim: float | None, max_trim_rounds: int) -> Outcome:
@@ -176,4 +179,24 @@ def run(problem: Problem, *, tol: float, max_iter: int, trim: float | None, max_
             w, more, converged, err = ipf(problem, w, tol=tol, max_iter=max_iter)
             iterations += more
     ratio = weight_ratio(problem, w) if w.size else np.zeros(1)
-    return Outcome(w, iterations, converged, err, rounds, int(trimmed.sum()), float(ratio.max()))
+    return Outcome(w, iterations, converged, err, rounds, int(trimmed.sum()), float(ratio.max()), trimmed)
+
+
+def group_fits(problem: Problem, w: np.ndarray, *, tol: float) -> np.ndarray:
+    """Per group: True when its weights are finite, above 1e-9 × the group's mean weight, and meet
+    every margin cell of the group to relative ``tol`` (a degenerate raking drives some weights
+    to zero, or oscillates, when a handful of respondents cannot match the margins)."""
+    n_groups = len(problem.groups)
+    counts = np.bincount(problem.group, minlength=n_groups)
+    finite = np.isfinite(w)
+    ok = np.bincount(problem.group, weights=(~finite).astype(float), minlength=n_groups) == 0
+    safe = np.where(finite, w, 0.0)
+    mean = np.bincount(problem.group, weights=safe, minlength=n_groups) / np.maximum(counts, 1)
+    tiny = safe <= 1e-9 * mean[problem.group]
+    ok &= np.bincount(problem.group, weights=tiny.astype(float), minlength=n_groups) == 0
+    for code, target in zip(problem.codes, problem.targets):
+        got = np.bincount(code, weights=safe, minlength=target.size)
+        scale = np.where(target > 0, target, 1.0)
+        cell_error = (np.abs(got - target) / scale).reshape(n_groups, -1)
+        ok &= cell_error.max(axis=1, initial=0.0) <= tol
+    return ok & (counts > 0)

@@ -8,18 +8,18 @@ Weights are in persons (they add up to the population total of the margins).
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from ._raking import TOTAL_RTOL, RakingError, prepare, run
+from ._raking import TOTAL_RTOL, RakingError, group_fits, prepare, run
 
 __all__ = [
     "TOTAL_RTOL", "RakingError", "RakingResult", "effective_n", "kish_deff", "margins_from_cells", "rake",
-    "rake_with_report", "rake_within_groups",
+    "CollapsedRaking", "rake_with_report", "rake_within_groups", "rake_within_groups_collapsing",
 ]
 
 
@@ -179,3 +179,65 @@ def rake_within_groups(
         n_eff=effective_n(w) if positive else float("nan"),
         by_group=by_group[by_group["n"] > 0].reset_index(drop=True),
     )
+
+
+@dataclass(frozen=True)
+class CollapsedRaking:
+    """Weights from ``rake_within_groups_collapsing`` and which margins each group was raked to."""
+
+    #: One weight per row of the frame (persons), on its index.
+    weights: pd.Series
+    #: Per group label: the margin variables its weights meet; ``()`` for equal weights.
+    variables: dict[Hashable, tuple[str, ...]]
+    #: Rows whose weight trimming capped (in the variable set that was kept).
+    n_trimmed: int
+
+
+def rake_within_groups_collapsing(
+    frame: pd.DataFrame,
+    margins: pd.DataFrame,
+    *,
+    by: str,
+    variable_sets: Sequence[tuple[str, ...]],
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+    trim: float | None = None,
+    fit_tol: float = 1e-6,
+) -> CollapsedRaking:
+    """Rake every group to the first of ``variable_sets`` it can meet, collapsing for small groups.
+
+    All groups are raked (``rake_within_groups``, empty categories redistributed) on
+    ``variable_sets[0]``; a group whose weights are not all positive or miss a margin cell by more
+    than relative ``fit_tol`` (a handful of respondents often cannot match three margins at once)
+    is raked again on the next set, and so on. A group no set fits gets equal weights adding up to
+    its population (the total of its margins). Weights are in persons. Raises ``RakingError``
+    for bad margins as ``rake_within_groups`` does and ValueError for an empty ``variable_sets``.
+    """
+    if not variable_sets:
+        raise ValueError("variable_sets must name at least one set of margin variables")
+    weights = np.full(len(frame), np.nan)
+    todo = np.ones(len(frame), dtype=bool)
+    variables: dict[Hashable, tuple[str, ...]] = {}
+    n_trimmed = 0
+    for names in variable_sets:
+        rows = np.flatnonzero(todo)
+        sub = frame.iloc[rows]
+        long = margins[margins["variable"].isin(names) & margins[by].isin(pd.unique(sub[by]))]
+        problem = prepare(sub, long, by=by, base_weights=None, on_empty="redistribute")
+        out = run(problem, tol=tol, max_iter=max_iter, trim=trim, max_trim_rounds=50)
+        fits = group_fits(problem, out.weights, tol=fit_tol)
+        keep = fits[problem.group]
+        weights[rows[keep]] = out.weights[keep]
+        todo[rows[keep]] = False
+        variables.update({label: tuple(names) for label in problem.groups[fits]})
+        n_trimmed += int(np.count_nonzero(out.trimmed[keep])) if out.trimmed is not None else 0
+        if not todo.any():
+            break
+    if todo.any():
+        rest = frame.iloc[np.flatnonzero(todo)][by]
+        first = margins[margins["variable"] == variable_sets[0][0]]
+        population = first.groupby(by)["total"].sum()
+        sizes = rest.map(rest.value_counts())
+        weights[todo] = rest.map(population).to_numpy(dtype=float) / sizes.to_numpy(dtype=float)
+        variables.update({label: () for label in pd.unique(rest)})
+    return CollapsedRaking(pd.Series(weights, index=frame.index, name="weight"), variables, n_trimmed)

@@ -52,4 +52,6 @@ def compute_command(periods: tuple[str, ...], weights: str | None, trim: float |
                + ", ".join(f"{p} {d:.2f}" for p, d in sorted(run.deff.items())) + "); excluded: "
                + ", ".join(f"{k} {v}" for k, v in sorted(run.excluded.items()))
                + (f"; weights trimmed at {run.trim:g}x the region-period mean: {run.trimmed} capped"
-                  if run.trim is not None else ""))
+                  if run.trim is not None else "")
+               + ("; region-periods raked to fewer margins (too few respondents for all three): "
+                  + ", ".join(f"{k} {v}" for k, v in run.collapsed.items()) if run.collapsed else ""))

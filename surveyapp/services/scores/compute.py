@@ -49,6 +49,8 @@ class ScoreRun:
     #: The trimming factor used (None: untrimmed) and how many responses' weights it capped.
     trim: float | None = None
     trimmed: int = 0
+    #: Region × period groups raked to fewer margins, by the margins used (see prepare.VARIABLE_SETS).
+    collapsed: dict[str, int] = field(default_factory=dict)
 
 
 def _segment_tables(answers: pd.DataFrame, votes: pd.DataFrame, mentions: pd.DataFrame,
@@ -184,6 +186,7 @@ def compute_scores(*, periods: list[str] | None = None, weights: Mapping[str, fl
     say(f"weighting {len(kept)} responses ({run.excluded.get('total', 0)} excluded by quality checks)")
     weighted = prepare.weight_respondents(kept, extract.load_margins(), extract.load_regions(), trim=trim)
     run.respondents, run.deff, run.n_eff, run.trimmed = len(kept), weighted.deff, weighted.n_eff, weighted.trimmed
+    run.collapsed = weighted.collapsed
     data = prepare.survey_answers(answers, weighted.respondents)
     votes = prepare.project_votes(extract.load_votes(), data, all_periods)
     mentions = prepare.media_mentions(extract.load_mentions(), extract.load_region_mentions(), all_periods)

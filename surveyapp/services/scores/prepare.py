@@ -3,16 +3,20 @@ mentions, checklists), keyed by ``ngo_id``, ``region_id`` and ``period``."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analysis.quality import flag_responses
-from analysis.weighting import margins_from_cells, rake_within_groups
+from analysis.weighting import margins_from_cells, rake_within_groups_collapsing
 
 KEYS = ("ngo_id", "region_id", "period")
 WEIGHTING_VARIABLES = ("sex", "age_group", "settlement")
+#: Margins a region × period is raked to: all three, or, when its few respondents cannot meet
+#: them with positive weights, sex and settlement, then settlement alone, then equal weights.
+VARIABLE_SETS = (WEIGHTING_VARIABLES, ("sex", "settlement"), ("settlement",))
 #: Flags set at submission that exclude a response from published scores.
 EXCLUDING_FLAGS = {"speeder", "straightliner", "duplicate_device", "honeypot", "repeat_browser"}
 
@@ -25,6 +29,9 @@ class Weighted:
     n_eff: dict[str, float]
     #: Responses whose weight was capped by trimming (0 when untrimmed).
     trimmed: int = 0
+    #: Region × period groups raked to fewer margins than all three, by the margins used
+    #: (e.g. ``{"sex+settlement": 2, "equal weights": 1}``); empty when every group fit.
+    collapsed: dict[str, int] = field(default_factory=dict)
 
 
 def period_of(day: dt.date | pd.Timestamp) -> str:
@@ -80,7 +87,8 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
     question unanswered get their group's mean weight. Weights are in persons. With ``trim``
     (a factor > 1), weights above ``trim`` × their region × period's mean weight are capped and
     the group re-raked, so the margins still hold (``analysis.weighting``); raises ValueError for
-    a factor of 1 or less.
+    a factor of 1 or less. A region × period whose few respondents cannot meet all three margins
+    with positive weights is raked to fewer (``VARIABLE_SETS``); ``Weighted.collapsed`` counts them.
     """
     frame = respondents.copy()
     cities = set(regions.loc[regions["kind"] == "city", "region_id"])
@@ -96,13 +104,15 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
     weights = np.full(len(frame), np.nan)
     if complete.any():
         sub = frame.loc[complete, ["group", *WEIGHTING_VARIABLES]].reset_index(drop=True)
-        result = rake_within_groups(sub, long, by="group", on_empty="redistribute", trim=trim)
+        result = rake_within_groups_collapsing(sub, long, by="group", variable_sets=VARIABLE_SETS, trim=trim)
         weights[complete.to_numpy()] = result.weights.to_numpy()
         trimmed = result.n_trimmed
+        collapsed = Counter("+".join(names) or "equal weights" for names in result.variables.values()
+                            if names != WEIGHTING_VARIABLES)
     elif trim is not None and trim <= 1:
         raise ValueError("trim must be greater than 1 (a multiple of the mean weight)")
     else:
-        trimmed = 0
+        trimmed, collapsed = 0, Counter()
     frame["weight"] = weights
     group_mean = frame.groupby("group")["weight"].transform("mean")
     frame["weight"] = frame["weight"].fillna(group_mean).fillna(1.0)
@@ -112,7 +122,7 @@ def weight_respondents(respondents: pd.DataFrame, margins: pd.DataFrame, regions
         values = w.to_numpy(dtype=float)
         deff[str(period)] = float(len(values) * np.sum(values ** 2) / np.sum(values) ** 2)
         n_eff[str(period)] = len(values) / deff[str(period)]
-    return Weighted(frame.drop(columns="group"), deff, n_eff, trimmed)
+    return Weighted(frame.drop(columns="group"), deff, n_eff, trimmed, dict(sorted(collapsed.items())))
 
 
 def survey_answers(answers: pd.DataFrame, respondents: pd.DataFrame) -> pd.DataFrame:
