@@ -11,7 +11,9 @@ from models import db
 
 from ..services.demo import DEFAULT_SEED, MAX_SCALE, NotEmptyError, build_demo
 from ..services.errors import DomainError
+from ..services.schema import missing_tables
 from . import domain_error_message, fail
+from .core import init_schema
 
 
 def parse_seed(text: str) -> int:
@@ -36,6 +38,12 @@ def parse_scale(text: str) -> float:
     return scale
 
 
+def _blank_database() -> bool:
+    """No table of the models exists yet (a new database): `senim demo` may set it up itself. A
+    schema at an older migration is left to `senim init` (build_demo refuses it)."""
+    return set(missing_tables()) == {table.name for table in db.metadata.tables.values()}
+
+
 @click.command("demo")
 @click.option("--seed", "seed_text", default=str(DEFAULT_SEED), show_default=True, metavar="N",
               help="Random seed; the same seed and scale give the same data.")
@@ -48,6 +56,9 @@ def demo_command(seed_text: str, scale_text: str, if_empty: bool) -> None:
     """Fill an empty database with clearly labelled synthetic demo data (NGOs, surveys, articles)."""
     seed, scale = parse_seed(seed_text), parse_scale(scale_text)
     started = time.perf_counter()
+    if _blank_database():
+        init_schema()
+        click.echo("The database had no Senim tables: created the schema and the 20 regions (as `senim init` does).")
     try:
         summary = build_demo(seed=seed, scale=scale, progress=click.echo)
     except NotEmptyError as exc:

@@ -68,8 +68,8 @@ CASES = {
     "user token": Case(("user", "token", "--email", EMAIL), "No active user"),
     "worker": Case(("worker", "--burst"), "Worker listening", ok_after_init=True,
                    config={"SENIM_REDIS_URL": "redis://127.0.0.1:1/0"}),
-    "demo": Case(("demo", "--scale", "0.02"), "Demo loaded", ok_after_init=True),
 }
+DEMO = Case(("demo", "--scale", "0.02"), "Demo loaded", ok_after_init=True)
 
 
 class FakeWorker:
@@ -122,7 +122,7 @@ def test_command_refuses_a_database_without_schema_then_works_after_init(name, b
 
 @pytest.mark.parametrize("name", ["scores compute", "ngo import", "user create", "demo"])
 def test_command_refuses_a_schema_at_an_older_migration(name, blank_app, tmp_path):
-    case = CASES[name]
+    case = DEMO if name == "demo" else CASES[name]
     with blank_app.app_context():
         upgrade(revision=OLDER_REVISION)
         _db.engine.dispose()
@@ -130,6 +130,21 @@ def test_command_refuses_a_schema_at_an_older_migration(name, blank_app, tmp_pat
     with blank_app.app_context(), _db.engine.connect() as conn:
         for table in ("ngos", "users", "audit_log", "surveys", "settings", "regions"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0, table
+
+
+def test_demo_sets_up_a_new_database_itself_then_scores_compute_works(blank_app, tmp_path):
+    """`senim demo && senim scores compute` on a database nobody has initialised."""
+    result = _invoke(blank_app, DEMO, _files(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "created the schema and the 20 regions" in result.output and "Demo loaded" in result.output
+    scores = blank_app.test_cli_runner().invoke(args=["scores", "compute"])
+    assert scores.exit_code == 0, scores.output
+    assert "snapshots" in scores.output and "Scores for no period" not in scores.output
+    with blank_app.app_context(), _db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM regions")).scalar() == 20
+        assert conn.execute(text("SELECT count(*) FROM score_snapshots")).scalar() > 0
+    again = blank_app.test_cli_runner().invoke(args=["demo", "--scale", "0.02", "--if-empty"])
+    assert again.exit_code == 0 and "created the schema" not in again.output, again.output
 
 
 def test_tone_evaluate_lexicon_only_needs_no_database(blank_app, tmp_path):
