@@ -19,7 +19,7 @@ from ._raking import TOTAL_RTOL, RakingError, group_fits, prepare, run
 
 __all__ = [
     "TOTAL_RTOL", "RakingError", "RakingResult", "effective_n", "kish_deff", "margins_from_cells", "rake",
-    "CollapsedRaking", "rake_with_report", "rake_within_groups", "rake_within_groups_collapsing",
+    "CollapsedRaking", "RakingPass", "rake_with_report", "rake_within_groups", "rake_within_groups_collapsing",
 ]
 
 
@@ -182,6 +182,19 @@ def rake_within_groups(
 
 
 @dataclass(frozen=True)
+class RakingPass:
+    """One pass of ``rake_within_groups_collapsing``: the groups raked on one variable set."""
+
+    variables: tuple[str, ...]
+    groups: int
+    #: Groups whose weights fit (kept); the others go on to the next pass.
+    fitted: int
+    iterations: int
+    converged: bool
+    max_rel_error: float
+
+
+@dataclass(frozen=True)
 class CollapsedRaking:
     """Weights from ``rake_within_groups_collapsing`` and which margins each group was raked to."""
 
@@ -191,6 +204,12 @@ class CollapsedRaking:
     variables: dict[Hashable, tuple[str, ...]]
     #: Rows whose weight trimming capped (in the variable set that was kept).
     n_trimmed: int
+    passes: tuple[RakingPass, ...] = ()
+
+    @property
+    def deff(self) -> float:
+        """Kish design effect of all the weights (unitless, ≥ 1)."""
+        return kish_deff(self.weights)
 
 
 def rake_within_groups_collapsing(
@@ -219,6 +238,7 @@ def rake_within_groups_collapsing(
     todo = np.ones(len(frame), dtype=bool)
     variables: dict[Hashable, tuple[str, ...]] = {}
     n_trimmed = 0
+    passes: list[RakingPass] = []
     for names in variable_sets:
         rows = np.flatnonzero(todo)
         sub = frame.iloc[rows]
@@ -230,6 +250,9 @@ def rake_within_groups_collapsing(
         weights[rows[keep]] = out.weights[keep]
         todo[rows[keep]] = False
         variables.update({label: tuple(names) for label in problem.groups[fits]})
+        raked = int(np.count_nonzero(np.bincount(problem.group, minlength=len(problem.groups))))
+        passes.append(RakingPass(tuple(names), raked, int(fits.sum()), out.iterations, out.converged,
+                                 out.max_rel_error))
         n_trimmed += int(np.count_nonzero(out.trimmed[keep])) if out.trimmed is not None else 0
         if not todo.any():
             break
@@ -240,4 +263,5 @@ def rake_within_groups_collapsing(
         sizes = rest.map(rest.value_counts())
         weights[todo] = rest.map(population).to_numpy(dtype=float) / sizes.to_numpy(dtype=float)
         variables.update({label: () for label in pd.unique(rest)})
-    return CollapsedRaking(pd.Series(weights, index=frame.index, name="weight"), variables, n_trimmed)
+    return CollapsedRaking(pd.Series(weights, index=frame.index, name="weight"), variables, n_trimmed,
+                           tuple(passes))

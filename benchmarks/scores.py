@@ -9,7 +9,7 @@ generation and loading are timed separately and excluded from the measured figur
 
 Then, per database: the full ``compute_scores()`` end to end (extract → snapshots and weights
 written, one transaction, committed), with its stages; raking time and iterations (the
-``rake_within_groups`` call inside that run); and, on the frames that run prepared, the in-memory
+``rake_within_groups_collapsing`` call inside that run); and, on the frames that run prepared, the in-memory
 analysis step (indices for all segments, all-NGO rows) beside a bare numpy ``bincount`` weighted
 group mean of the same answers by (NGO, region, period, construct) as the floor, with the ratio.
 Figures only, no asserts; a final ``JSON`` line holds them all.
@@ -94,7 +94,7 @@ class Probe:
     def __enter__(self) -> Probe:
         from surveyapp.services.scores import compute, prepare
 
-        original_rake, original_tables = prepare.rake_within_groups, compute._segment_tables
+        original_rake, original_tables = prepare.rake_within_groups_collapsing, compute._segment_tables
 
         def rake(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
@@ -107,8 +107,8 @@ class Probe:
             self.frames = (answers, votes, mentions, checklists)
             return original_tables(answers, votes, mentions, checklists, weights)
 
-        prepare.rake_within_groups, compute._segment_tables = rake, tables
-        self._undo = [lambda: setattr(prepare, "rake_within_groups", original_rake),
+        prepare.rake_within_groups_collapsing, compute._segment_tables = rake, tables
+        self._undo = [lambda: setattr(prepare, "rake_within_groups_collapsing", original_rake),
                       lambda: setattr(compute, "_segment_tables", original_tables)]
         return self
 
@@ -166,11 +166,14 @@ def run_compute(label: str, app: Any, profile: bool) -> Probe:
     FIGURES[f"{label}.respondents_kept"] = run.respondents
     if probe.rake is not None:
         r = probe.rake
-        say(label, f"raking (rake_within_groups inside the run): {probe.rake_s:.2f} s, {r.iterations} iterations, "
-            f"converged={r.converged}, max relative error {r.max_rel_error:.1e}, {len(r.by_group)} region x period "
-            f"groups, Kish deff {r.deff:.3f}", "raking_s", round(probe.rake_s, 3))
-        FIGURES[f"{label}.raking_iterations"] = int(r.iterations)
-        FIGURES[f"{label}.raking_converged"] = bool(r.converged)
+        first = r.passes[0]
+        fallbacks = ", ".join(f"{'+'.join(p.variables)} {p.groups - p.fitted}" for p in r.passes if p.fitted < p.groups)
+        say(label, f"raking (rake_within_groups_collapsing inside the run): {probe.rake_s:.2f} s, {first.iterations} "
+            f"iterations, converged={first.converged}, max relative error {first.max_rel_error:.1e}, {first.groups} "
+            f"region x period groups ({first.fitted} fit all margins{'; not fitting: ' + fallbacks if fallbacks else ''}), "
+            f"Kish deff {r.deff:.3f}", "raking_s", round(probe.rake_s, 3))
+        FIGURES[f"{label}.raking_iterations"] = int(first.iterations)
+        FIGURES[f"{label}.raking_converged"] = bool(first.converged)
     if profiler:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)

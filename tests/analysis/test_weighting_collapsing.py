@@ -69,6 +69,11 @@ def test_small_groups_fall_back_and_big_ones_match_the_full_raking():
     full = rake_within_groups(alone, margins[margins["region"].isin(["A", "D"])], by="region")
     np.testing.assert_allclose(w[alone.index].to_numpy(), full.weights.to_numpy(), rtol=1e-9)
     assert result.n_trimmed == 0
+    first, second, third = result.passes
+    assert (first.variables, first.groups, first.fitted, first.converged) == (ALL, 4, 2, False)
+    assert (second.variables, second.groups, second.fitted) == (("sex", "settlement"), 2, 1)
+    assert (third.variables, third.groups, third.fitted) == (("settlement",), 1, 1)
+    assert result.deff >= 1
 
 
 def test_a_group_no_margin_set_fits_gets_equal_weights_adding_to_its_population():
