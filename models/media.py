@@ -42,8 +42,9 @@ class Article(db.Model):
     #: The monitor who uploaded it; monitors see only their own uploads.
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     url: Mapped[str | None] = mapped_column(String(2000))
-    #: SHA-256 of the normalised URL (hex), for exact-duplicate detection.
-    url_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: SHA-256 of the normalised URL (hex), for exact-duplicate detection: unique, so two uploads
+    #: of one URL racing each other store one article (the other is told it is a copy).
+    url_hash: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     title: Mapped[str] = mapped_column(String(1000))
     body: Mapped[str] = mapped_column(Text)
     #: Dominant language of the text.

@@ -8,7 +8,7 @@ import sqlite3
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Article, AuditLog, db
@@ -141,34 +141,28 @@ def test_a_copy_stored_by_a_concurrent_upload_while_analysing_is_a_duplicate(db,
 
 
 def test_an_integrity_error_marks_the_item_duplicate_not_the_chunk_failed(db, regions, monkeypatch):
-    """With a unique index on url_hash (the database's word), a copy the re-check missed is refused by
-    the database: that item is a duplicate, its neighbours in the chunk are stored."""
+    """The unique index on url_hash is the database's word: a copy both checks missed is refused by
+    the database, and that item is a duplicate while its neighbours in the chunk are stored."""
     media_ngos()
     user = make_user("monitor")
-    db.session.execute(text("CREATE UNIQUE INDEX uq_test_articles_url_hash ON articles (url_hash)"))
-    db.session.commit()
-    try:
-        existing = _store_elsewhere(url=_item(2)["url"], url_hash=url_hash(_item(2)["url"]))
-        exact_copy = ingest_module._exact_copy
-        misses = {"left": 2}  # the read-only check and the write-time check both miss it once
+    existing = _store_elsewhere(url=_item(2)["url"], url_hash=url_hash(_item(2)["url"]))
+    exact_copy = ingest_module._exact_copy
+    misses = {"left": 2}  # the read-only check and the write-time check both miss it once
 
-        def blind_once(u_hash, c_hash, outlet_id):
-            if u_hash == url_hash(_item(2)["url"]) and misses["left"]:
-                misses["left"] -= 1
-                return None
-            return exact_copy(u_hash, c_hash, outlet_id)
+    def blind_once(u_hash, c_hash, outlet_id):
+        if u_hash == url_hash(_item(2)["url"]) and misses["left"]:
+            misses["left"] -= 1
+            return None
+        return exact_copy(u_hash, c_hash, outlet_id)
 
-        monkeypatch.setattr(ingest_module, "_exact_copy", blind_once)
-        report = ingest_in_chunks([("a", _item(1)), ("b", _item(2)), ("c", _item(3))], uploader=user,
-                                  source="test", chunk=3)
-        assert [r.status for r in report.items] == ["accepted", "duplicate", "accepted"]
-        assert report.items[1].duplicate_of == existing and "already uploaded" in report.items[1].reason
-        assert _count_elsewhere() == 3
-    finally:
-        db.session.rollback()
-        db.session.execute(text("DROP INDEX uq_test_articles_url_hash"))
-        db.session.commit()
-
+    monkeypatch.setattr(ingest_module, "_exact_copy", blind_once)
+    report = ingest_in_chunks([("a", _item(1)), ("b", _item(2)), ("c", _item(3))], uploader=user,
+                              source="test", chunk=3)
+    assert misses["left"] == 0
+    assert [r.status for r in report.items] == ["accepted", "duplicate", "accepted"]
+    assert report.items[1].duplicate_of == existing and "already uploaded" in report.items[1].reason
+    assert _count_elsewhere() == 3
+    assert db.session.scalar(select(func.count()).select_from(Article).where(Article.url == _item(2)["url"])) == 1
 
 
 @pytest.mark.parametrize("others_writing", [False, True])

@@ -105,3 +105,35 @@ def test_answers_response_index_dropped_and_restored(blank_database_url, tmp_pat
         downgrade(revision="3c1f9a7d2b64")
         assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id", "ix_answers_response_id"}
         db.engine.dispose()
+
+
+def test_article_url_hash_made_unique_keeping_every_row(blank_database_url, tmp_path):
+    """b41d7c2e9a15: articles sharing a URL hash keep all their rows; the later ones lose only the
+    hash; afterwards the database refuses a second article with a URL hash; downgrade relaxes it."""
+    from sqlalchemy.exc import IntegrityError
+
+    app = make_test_app(blank_database_url, tmp_path)
+    insert = text("INSERT INTO articles (id, url_hash, title, body, published_on, content_hash, status, synthetic, "
+                  "created_at) VALUES (:id, :h, 'Жаңалық', 'мәтін', '2026-11-02', :c, 'accepted', false, "
+                  "'2026-11-02 10:00:00+00:00')")
+
+    def rows() -> list[tuple[int, str | None]]:
+        with db.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text("SELECT id, url_hash FROM articles ORDER BY id"))]
+
+    with app.app_context():
+        upgrade(revision="95197372be08")
+        with db.engine.begin() as conn:
+            for id_, h in ((1, "a" * 64), (2, "b" * 64), (3, "a" * 64), (4, None), (5, "a" * 64), (6, None)):
+                conn.execute(insert, {"id": id_, "h": h, "c": f"{id_:064d}"})
+        upgrade(revision="b41d7c2e9a15")
+        assert rows() == [(1, "a" * 64), (2, "b" * 64), (3, None), (4, None), (5, None), (6, None)]
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(insert, {"id": 7, "h": "b" * 64, "c": "7" * 64})
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"id": 8, "h": None, "c": "8" * 64})  # articles without a URL: any number
+        downgrade(revision="95197372be08")
+        with db.engine.begin() as conn:
+            conn.execute(insert, {"id": 9, "h": "b" * 64, "c": "9" * 64})
+        assert len(rows()) == 8
+        db.engine.dispose()
