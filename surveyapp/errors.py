@@ -12,6 +12,7 @@ import secrets
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_limiter.errors import RateLimitExceeded
 from markupsafe import escape
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
@@ -95,6 +96,17 @@ def _release_session(_exc: BaseException | None) -> None:
         db.session.registry.clear()
 
 
+def _rate_limit_message(exc: RateLimitExceeded) -> str:
+    """The 429 message in the reader's language ("2 per 1 minute" was the library's own text)."""
+    limit = getattr(exc.limit, "limit", None)
+    try:
+        amount, seconds = int(limit.amount), int(limit.get_expiry())  # type: ignore[union-attr]
+    except (AttributeError, TypeError, ValueError):
+        return _("Too many requests; please try again later.")
+    return _("Too many requests: at most %(amount)s in %(seconds)s seconds. Please try again later.",
+             amount=amount, seconds=seconds)
+
+
 def init_errors(app: Flask) -> None:
     app.teardown_appcontext(_release_session)
 
@@ -103,10 +115,11 @@ def init_errors(app: Flask) -> None:
         code = exc.code or 500
         # Keep the exception's own headers (Allow on a 405, WWW-Authenticate, Retry-After), not its Content-Type.
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        description = _rate_limit_message(exc) if isinstance(exc, RateLimitExceeded) else exc.description
         if wants_json():
-            return jsonify({"error": exc.description or exc.name, "fields": {}}), code, headers
+            return jsonify({"error": description or exc.name, "fields": {}}), code, headers
         template = f"errors/{code}.html" if code in (400, 403, 404, 405, 413, 429) else "errors/generic.html"
-        return render_template(template, code=code, name=exc.name, description=exc.description), code, headers
+        return render_template(template, code=code, name=exc.name, description=description), code, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:

@@ -56,7 +56,8 @@ def test_api_limit_headers_and_429_are_unchanged(client, db, regions, library_ch
         assert started + 59 <= reset <= time.time() + 61
         assert 0 < int(reply.headers["Retry-After"]) <= 60
         assert reply.headers.getlist("X-RateLimit-Limit") == ["2"]  # added once, not twice
-    assert replies[2][1].get_json() == {"error": "2 per 1 minute", "fields": {}}
+    assert replies[2][1].get_json() == {
+        "error": "Too many requests: at most 2 in 60 seconds. Please try again later.", "fields": {}}
     assert replies[2][1].mimetype == "application/json"
     other = client.post(url, json=response_body(survey, submission_id=str(uuid.uuid4())),
                         environ_base={"REMOTE_ADDR": "10.9.9.10"})
@@ -127,3 +128,21 @@ def test_an_unknown_library_layout_runs_the_librarys_own_pass(monkeypatch):
     assert own._middleware_has_limits()
     monkeypatch.delattr(own, "_meta_limits")
     assert own._middleware_has_limits()
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("ru", "Слишком много запросов: не более 2 за 60 с. Повторите попытку позже."),
+    ("kk", "Сұраулар тым көп: 60 секундта ең көбі 2. Кейінірек қайталап көріңіз."),
+])
+def test_the_429_message_is_in_the_readers_language(client, db, regions, lang, expected):
+    from tests.survey_factories import make_survey, response_body
+
+    survey = make_survey(battery=False)
+    url = f"/api/v1/surveys/{survey.id}/responses"
+    codes, reply = [], None
+    for _ in range(3):
+        reply = client.post(url, json=response_body(survey, submission_id=str(uuid.uuid4())),
+                            headers={"Accept-Language": lang}, environ_base={"REMOTE_ADDR": "10.9.9.11"})
+        codes.append(reply.status_code)
+    assert codes == [201, 201, 429]
+    assert reply.get_json() == {"error": expected, "fields": {}}
