@@ -42,6 +42,7 @@ class DriverStatement:
     _getter: Callable[[Mapping[str, Any]], Any] = field(init=False, repr=False, compare=False)
     #: (position, processor, what the processor gives for None) per processed parameter.
     _processed: tuple[tuple[int, Callable[[Any], Any], Any], ...] = field(init=False, repr=False, compare=False)
+    _multi_row: dict[int, str | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = self.names
@@ -51,6 +52,7 @@ class DriverStatement:
         # computed once here rather than per row: most answers' value_list is None, and serialising
         # it cost a json.dumps per answer.
         object.__setattr__(self, "_processed", tuple((i, p, p(None)) for i, p in enumerate(self.bind) if p is not None))
+        object.__setattr__(self, "_multi_row", {})
 
     def params(self, values: Mapping[str, Any]) -> list[Any]:
         """The positional parameters for ``values`` (a name → value mapping), types processed.
@@ -64,6 +66,18 @@ class DriverStatement:
             value = given[i]
             given[i] = for_none if value is None else proc(value)  # None too: JSON stores it as 'null'
         return given
+
+    def multi_row_sql(self, count: int) -> str | None:
+        """This INSERT's SQL for ``count`` rows in one statement (``VALUES (…), (…)``), or None when
+        the statement is no plain single-row INSERT. Built once per count."""
+        cache = self._multi_row
+        sql = cache.get(count)
+        if sql is None and count not in cache:
+            head, sep, values = self.sql.partition(" VALUES ")
+            plain = (sep and head.startswith("INSERT ") and values.startswith("(") and values.endswith(")")
+                     and values.count("(") == 1)
+            sql = cache[count] = f"{head}{sep}{', '.join([values] * count)}" if plain else None
+        return sql
 
     def row(self, raw: Sequence[Any]) -> tuple[Any, ...]:
         """A fetched row with the columns' result processors applied."""
@@ -109,13 +123,28 @@ def fetch_all(connection: Connection, statement: DriverStatement, values: Mappin
     return [statement.row(raw) for raw in rows] if any(statement.result) else [tuple(raw) for raw in rows]
 
 
+#: Bound parameters per statement at most (SQLite before 3.32 allowed 999).
+MAX_PARAMETERS = 999
+
+
 def execute_many(connection: Connection, statement: DriverStatement, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Run an INSERT (or UPDATE) once per row of ``rows`` with one driver ``executemany``."""
+    """Write ``rows`` with ``statement``: an INSERT as multi-row INSERTs (``VALUES (…), (…)``, at
+    most MAX_PARAMETERS parameters each), anything else (an UPDATE) with one ``executemany``.
+
+    One statement for a response's answers instead of one step per answer: the driver releases
+    and retakes the GIL around every step, and the writer holds SQLite's write lock meanwhile, so
+    under load each retake could queue behind another thread's Python work.
+    """
     params = [statement.params(row) for row in rows]
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         if len(params) == 1:
             cursor.execute(statement.sql, params[0])
+        elif statement.multi_row_sql(2) is not None:
+            per = max(1, MAX_PARAMETERS // max(1, len(statement.names)))
+            for start in range(0, len(params), per):
+                chunk = params[start:start + per]
+                cursor.execute(statement.multi_row_sql(len(chunk)), [v for p in chunk for v in p])
         else:
             cursor.executemany(statement.sql, params)
     except connection.dialect.loaded_dbapi.Error as error:

@@ -162,3 +162,90 @@ def test_none_is_processed_once_per_statement_as_the_type_would(db, regions, mon
     assert [fresh.params(row) for row in prepared.answer_rows] == expected
     assert None not in calls[compiled_calls:]  # only the lists were serialised per row
     assert len(calls) - compiled_calls == sum(row["value_list"] is not None for row in prepared.answer_rows)
+
+
+@sqlite_only
+def test_inserts_go_as_multi_row_statements_in_order(db, regions, monkeypatch):
+    """Many rows: multi-row INSERTs of at most MAX_PARAMETERS parameters each, every row stored
+    once and in the given order (ids ascending), as executemany stored them. A response's answers
+    (fewer than 142) go in one statement."""
+    from surveyapp import driver_sql
+
+    prepared = _prepared(db)
+    connection = db.session.connection()
+    execute_many(connection, compile_statement(Response.__table__.insert(), connection.dialect, _RESPONSE_COLUMNS),
+                 [prepared.response_row])
+    insert = compile_statement(Answer.__table__.insert(), connection.dialect, _ANSWER_COLUMNS)
+    per_response = len(prepared.answer_rows)
+    responses = [dict(prepared.response_row, id=uuid.uuid4(), submission_id=uuid.uuid4())
+                 for _ in range(300 // per_response + 1)]
+    execute_many(connection, compile_statement(Response.__table__.insert(), connection.dialect, _RESPONSE_COLUMNS),
+                 responses)
+    rows = [dict(row, response_id=r["id"], value_text=f"{HOSTILE} {n}")
+            for n, (r, row) in enumerate((r, row) for r in responses for row in prepared.answer_rows)][:300]
+    assert insert.multi_row_sql(3).count("(?, ") == 3 and insert.multi_row_sql(3).startswith("INSERT INTO answers")
+    assert len(insert.names) == 7
+    monkeypatch.setattr(driver_sql, "MAX_PARAMETERS", 7 * 70 + 6)  # 70 rows per statement: 5 statements
+    statements: list[str] = []
+    driver = connection.connection.driver_connection
+
+    class Recording:
+        """The driver's cursor, recording the SQL it is sent; executemany is refused."""
+
+        def __init__(self) -> None:
+            self.inner = driver.cursor()
+
+        def execute(self, sql, params=()):
+            statements.append(sql)
+            return self.inner.execute(sql, params)
+
+        def executemany(self, sql, params):
+            raise AssertionError("executemany for an INSERT")
+
+        def close(self) -> None:
+            self.inner.close()
+
+    execute_many(_Recorded(connection, Recording), insert, rows)
+    assert [s.count("(?, ") for s in statements] == [70, 70, 70, 70, 20]
+    stored = _rows(connection, "answers")
+    assert [r["value_text"] for r in stored] == [f"{HOSTILE} {n}" for n in range(300)]
+    assert [(r["response_id"], r["question_id"], r["ngo_key"]) for r in stored] == \
+        [(row["response_id"].hex, row["question_id"], row["ngo_key"]) for row in rows]
+
+
+class _Recorded:
+    """Stands in for a SQLAlchemy connection: same dialect, a driver connection whose cursors are
+    ``cursor_type`` (what ``execute_many`` uses of a connection)."""
+
+    def __init__(self, real, cursor_type) -> None:
+        self.dialect = real.dialect
+        self.connection = type("Pooled", (), {"driver_connection": type("Driver", (), {"cursor": cursor_type})})()
+
+
+@sqlite_only
+def test_non_inserts_and_odd_inserts_keep_executemany(db, regions):
+    connection = db.session.connection()
+    update = compile_statement(Survey.__table__.update().where(Survey.id == bindparam("sid"))
+                               .values(status=bindparam("st")), connection.dialect)
+    assert update.multi_row_sql(2) is None
+    survey, other = make_survey(), make_survey()
+    db.session.commit()
+    connection = db.session.connection()
+    execute_many(connection, update, [{"sid": survey.id, "st": "closed"}, {"sid": other.id, "st": "open"}])
+    assert dict(connection.exec_driver_sql("SELECT id, status FROM surveys").all()) == {survey.id: "closed",
+                                                                                      other.id: "open"}
+    select_stmt = compile_statement(select(Survey.id), connection.dialect)
+    assert select_stmt.multi_row_sql(2) is None
+
+
+@sqlite_only
+def test_a_failing_multi_row_insert_stores_none_of_its_rows(db, regions):
+    prepared = _prepared(db)
+    connection = db.session.connection()
+    execute_many(connection, compile_statement(Response.__table__.insert(), connection.dialect, _RESPONSE_COLUMNS),
+                 [prepared.response_row])
+    insert = compile_statement(Answer.__table__.insert(), connection.dialect, _ANSWER_COLUMNS)
+    rows = prepared.answer_rows + [prepared.answer_rows[0]]  # the last row repeats the first: unique violation
+    with pytest.raises(sa_exc.IntegrityError):
+        execute_many(connection, insert, rows)
+    assert _rows(connection, "answers") == []
