@@ -61,7 +61,7 @@ def _init_extensions(app: Flask) -> None:
     from .database import install_sqlite_pragmas, sqlite_engine_options
     from .extensions import SessionInterface, csrf, limiter, login_manager, migrate
     from .i18n import init_i18n
-    from .security import init_security
+    from .security import init_retry_after_scope, init_security
 
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
@@ -78,6 +78,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     if app.config.get("RATELIMIT_STORAGE_URI") == "memory://":
         app.config["RATELIMIT_STORAGE_URI"] = "senim-memory://"  # same counters, no thread per request
+    init_retry_after_scope(app)  # before the limiter, so that it runs after the limiter's headers
     limiter.init_app(app)
     login_manager.init_app(app)
     init_i18n(app)

@@ -1,6 +1,6 @@
 """Rate limiting checks a request once (``SenimLimiter``): the route's own limit still counts,
-answers 429 with the same JSON error and sends the same ``X-RateLimit-*`` and ``Retry-After``
-headers; Flask-Limiter's before-request pass is skipped only while it has nothing to check, and
+answers 429 with the same JSON error and sends the same ``X-RateLimit-*`` headers (``Retry-After``
+only where it asks the client to wait); Flask-Limiter's before-request pass is skipped only while it has nothing to check, and
 application, default and meta limits still apply when they are configured."""
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask import Flask
 from flask_limiter import Limiter
 
 from surveyapp.extensions import SenimLimiter, limiter
+from surveyapp.security import RETRY_AFTER_STATUSES, init_retry_after_scope
 
 
 @pytest.fixture
@@ -54,7 +55,10 @@ def test_api_limit_headers_and_429_are_unchanged(client, db, regions, library_ch
         assert reply.headers["X-RateLimit-Remaining"] == remaining
         assert int(reply.headers["X-RateLimit-Reset"]) == reset
         assert started + 59 <= reset <= time.time() + 61
-        assert 0 < int(reply.headers["Retry-After"]) <= 60
+        if reply.status_code == 429:
+            assert 0 < int(reply.headers["Retry-After"]) <= 60
+        else:  # a stored submission is not told to wait (Flask-Limiter adds Retry-After to every response)
+            assert "Retry-After" not in reply.headers
         assert reply.headers.getlist("X-RateLimit-Limit") == ["2"]  # added once, not twice
     assert replies[2][1].get_json() == {
         "error": "Too many requests: at most 2 in 60 seconds. Please try again later.", "fields": {}}
@@ -146,3 +150,34 @@ def test_the_429_message_is_in_the_readers_language(client, db, regions, lang, e
         codes.append(reply.status_code)
     assert codes == [201, 201, 429]
     assert reply.get_json() == {"error": expected, "fields": {}}
+
+
+def test_retry_after_only_on_responses_that_ask_to_wait(client, db, regions):
+    """A rejected body on a limited route (422) carries the limit headers but no Retry-After; a
+    429 does. (503 keeps its own: tests/web/test_database_unavailable.py.)"""
+    from tests.survey_factories import make_survey
+
+    survey = make_survey(battery=False)
+    url = f"/api/v1/surveys/{survey.id}/responses"
+    bad = client.post(url, json={"submission_id": str(uuid.uuid4()), "answers": "<script>"},
+                      environ_base={"REMOTE_ADDR": "10.9.9.11"})
+    assert bad.status_code == 422 and bad.headers["X-RateLimit-Remaining"] == "1"
+    assert "Retry-After" not in bad.headers
+    for _ in range(2):
+        last = client.post(url, json={"submission_id": str(uuid.uuid4())}, environ_base={"REMOTE_ADDR": "10.9.9.11"})
+    assert last.status_code == 429 and 0 < int(last.headers["Retry-After"]) <= 60
+
+
+def test_retry_after_scope_keeps_redirects_and_waits():
+    probe = Flask("probe")
+    init_retry_after_scope(probe)
+
+    @probe.get("/<int:status>")
+    def answer(status: int):
+        return "x", status, {"Retry-After": "7"}
+
+    with probe.test_client() as c:
+        for status in (200, 201, 204, 400, 404, 422):
+            assert "Retry-After" not in c.get(f"/{status}").headers, status
+        for status in (301, 302, 307, *sorted(RETRY_AFTER_STATUSES)):
+            assert c.get(f"/{status}").headers["Retry-After"] == "7", status
