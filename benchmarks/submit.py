@@ -258,6 +258,8 @@ def insert_loops(url: str, survey_id: int, template: str, seconds: float) -> dic
         sys.path.insert(0, str(ROOT / "benchmarks"))
     import reference_app
 
+    if reference_app.app.config["SQLALCHEMY_DATABASE_URI"] != url:  # bound at its first import
+        raise SystemExit("insert_loops: reference_app was imported for another database")
     out: dict[str, tuple[int, float]] = {}
     with reference_app.app.app_context():
         for name in ("orm", "core"):
