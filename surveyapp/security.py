@@ -24,8 +24,8 @@ def init_security(app: Flask) -> None:
         return response
 
 
-#: Statuses on which ``Retry-After`` tells a client when to come back (RFC 9110 §10.2.3 and §15.5.14):
-#: redirects, a body too large for now, too many requests, service unavailable.
+#: Statuses besides redirects (3xx) on which ``Retry-After`` tells a client when to come back
+#: (RFC 9110 §10.2.3, RFC 6585 §4): a body too large for now, too many requests, service unavailable.
 RETRY_AFTER_STATUSES = frozenset({413, 429, 503})
 
 

@@ -1,7 +1,7 @@
 """Rate limiting checks a request once (``SenimLimiter``): the route's own limit still counts,
 answers 429 with the same JSON error and sends the same ``X-RateLimit-*`` headers (``Retry-After``
-only where it asks the client to wait); Flask-Limiter's before-request pass is skipped only while it has nothing to check, and
-application, default and meta limits still apply when they are configured."""
+only where it asks the client to wait); Flask-Limiter's before-request pass is skipped only while it
+has nothing to check, and application, default and meta limits still apply when they are configured."""
 from __future__ import annotations
 
 import time
