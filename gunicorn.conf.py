@@ -7,7 +7,9 @@ workers = int(os.environ.get("SENIM_WORKERS", min(4, multiprocessing.cpu_count()
 # Threaded workers keep client connections alive (sync workers close after every response, so each
 # API call paid for a new TCP connection) and let a request compute while another of the same
 # worker waits for the database (the SQLite write lock, an fsync, a PostgreSQL round trip).
-worker_class = "gthread"
+# BalancedThreadWorker is gthread that accepts a connection only while it has a free thread, so
+# kept-alive connections opened at one moment spread over the workers (surveyapp/balanced_worker.py).
+worker_class = "surveyapp.balanced_worker.BalancedThreadWorker"
 threads = int(os.environ.get("SENIM_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
