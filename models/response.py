@@ -96,9 +96,14 @@ class Answer(db.Model):
     #: The response (no index of its own: uq_answers_response_question_ngo leads with it and serves
     #: the lookups of a response's answers and the ON DELETE CASCADE).
     response_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
-    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    #: No index of its own, nor has ``ngo_id``: a response's ~20 answers hit ~16 questions and ~5 NGOs,
+    #: so each index took ~20 b-tree inserts at scattered leaves per submission, about half the pages
+    #: every SQLite commit wrote, inside the single write lock (migration d7a3e1f05c92). Scores read
+    #: answers whole; only deleting a question (drafts only: ``ensure_questions_editable``) or an NGO
+    #: (Senim never does) now scans answers for the cascade.
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
     #: The NGO a per-NGO question was asked about; None for general questions.
-    ngo_id: Mapped[int | None] = mapped_column(ForeignKey("ngos.id", ondelete="CASCADE"), index=True)
+    ngo_id: Mapped[int | None] = mapped_column(ForeignKey("ngos.id", ondelete="CASCADE"))
     #: ``ngo_id`` or 0, so that uniqueness also holds for general questions.
     ngo_key: Mapped[int] = mapped_column(Integer, default=0)
     #: Numeric value: scale points, 1/0 for yes/no; None for "don't know" or non-numeric answers.

@@ -107,6 +107,24 @@ def test_answers_response_index_dropped_and_restored(blank_database_url, tmp_pat
         db.engine.dispose()
 
 
+def test_answers_question_and_ngo_indexes_dropped_and_restored(blank_database_url, tmp_path):
+    """d7a3e1f05c92 drops ix_answers_question_id and ix_answers_ngo_id; its downgrade puts both back."""
+    app = make_test_app(blank_database_url, tmp_path)
+
+    def answer_indexes() -> set[str]:
+        with db.engine.connect() as conn:
+            return {ix["name"] for ix in inspect(conn).get_indexes("answers") if ix["name"].startswith("ix_")}
+
+    with app.app_context():
+        upgrade(revision="b41d7c2e9a15")
+        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        upgrade(revision="d7a3e1f05c92")
+        assert answer_indexes() == set()
+        downgrade(revision="b41d7c2e9a15")
+        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        db.engine.dispose()
+
+
 def test_article_url_hash_made_unique_keeping_every_row(blank_database_url, tmp_path):
     """b41d7c2e9a15: articles sharing a URL hash keep all their rows; the later ones lose only the
     hash; afterwards the database refuses a second article with a URL hash; downgrade relaxes it."""
