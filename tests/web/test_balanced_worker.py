@@ -82,10 +82,8 @@ def test_the_installed_gunicorn_has_what_the_worker_hooks_into():
 def test_a_worker_with_every_thread_busy_stops_accepting_and_resumes_when_one_finishes(make_worker, listener):
     worker = make_worker(BalancedThreadWorker, threads=2)
     assert worker._accepting and _listening(worker, listener)
-    futures = []
     for _ in range(2):
         worker.enqueue_req(_Conn())
-        futures.append(worker.tpool.submit(None))
     assert worker.in_hand == 2
     assert not worker._accepting and not _listening(worker, listener)
     worker.set_accept_enabled(True)  # what the worker's loop asks while it holds < worker_connections
@@ -129,7 +127,7 @@ def test_real_gunicorn_leaves_a_new_connection_to_the_worker_with_a_free_thread(
     PROBE_GUNICORN_ARGS="--worker-class gthread" to see it fail.)"""
     port = _free_port()
     env = dict(os.environ, SENIM_PORT=str(port), SENIM_BIND="127.0.0.1", SENIM_WORKERS="2", SENIM_THREADS="2",
-               PROBE_HOLD_SECONDS="1.5", PYTHONPATH=str(ROOT))
+               PROBE_HOLD_SECONDS="2.5", PYTHONPATH=str(ROOT))
     log_path = tmp_path / "gunicorn.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
