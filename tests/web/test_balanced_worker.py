@@ -3,6 +3,7 @@ opened at one moment spread over the workers; the shipped ``gunicorn.conf.py`` u
 from __future__ import annotations
 
 import http.client
+import io
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ import sys
 import time
 from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from gunicorn.config import Config
@@ -33,6 +35,10 @@ class _Pool:
 
 class _Conn:
     closed = False
+
+    def __init__(self, pipelined: bytes = b"") -> None:
+        """``pipelined``: bytes of a next request already read from the socket (keep-alive)."""
+        self.parser = SimpleNamespace(unreader=SimpleNamespace(buf=io.BytesIO(pipelined)))
 
     def close(self, graceful: bool = False) -> None:
         self.closed = True
@@ -99,6 +105,20 @@ def test_a_worker_with_every_thread_busy_stops_accepting_and_resumes_when_one_fi
     assert worker._accepting and _listening(worker, listener)
 
 
+def test_a_pipelined_request_handed_back_to_the_pool_is_counted_once(make_worker, listener):
+    """finish_request gives a connection whose next request is already read straight back to the
+    pool: the request that ended leaves, the next one comes in, the worker stays full."""
+    worker = make_worker(BalancedThreadWorker, threads=2)
+    worker.enqueue_req(_Conn())
+    worker.enqueue_req(_Conn())
+    done: Future = Future()
+    done.set_result(True)  # keep-alive
+    worker.finish_request(_Conn(pipelined=b"GET / HTTP/1.1\r\n\r\n"), done)
+    assert worker.in_hand == 2
+    worker.set_accept_enabled(True)
+    assert not _listening(worker, listener)
+
+
 def test_the_stock_worker_keeps_accepting_with_every_thread_busy(make_worker, listener):
     """What the balanced worker changes: gthread accepts up to worker_connections regardless."""
     worker = make_worker(ThreadWorker, threads=2)
@@ -122,7 +142,8 @@ def _free_port() -> int:
 
 def test_real_gunicorn_leaves_a_new_connection_to_the_worker_with_a_free_thread(tmp_path):
     """2 workers x 2 threads; worker B is paused (SIGSTOP) while two slow requests fill worker A's
-    threads and a third connection arrives. A does not take it; B, resumed, serves it. (The stock
+    threads and a third connection arrives. A does not take it; B, resumed, serves it. Then, with
+    B paused again, A (its requests done) takes a new connection. (The stock
     worker's A takes it at once and serves it when one of its threads is free: run this test with
     PROBE_GUNICORN_ARGS="--worker-class gthread" to see it fail.)"""
     port = _free_port()
@@ -158,6 +179,16 @@ def test_real_gunicorn_leaves_a_new_connection_to_the_worker_with_a_free_thread(
             assert response.status == 200
             pids.append(int(response.read()))
             conn.close()
+        # Its requests done, the first worker accepts again: with the other paused, it serves a new one.
+        paused = paused_pid
+        os.kill(paused, signal.SIGSTOP)
+        late = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+        late.request("GET", "/")
+        late_response = late.getresponse()
+        late_pid = int(late_response.read())
+        late.close()
+        os.kill(paused, signal.SIGCONT)
+        paused = None
     finally:
         if paused is not None:
             os.kill(paused, signal.SIGCONT)
@@ -165,4 +196,5 @@ def test_real_gunicorn_leaves_a_new_connection_to_the_worker_with_a_free_thread(
         proc.wait(timeout=30)
     text = log_path.read_text(errors="replace")
     assert pids == [busy, busy, paused_pid], (pids, text)
+    assert late_pid == busy, (late_pid, text)
     assert "lacks the methods" not in text  # no fallback to the stock worker
