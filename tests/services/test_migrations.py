@@ -88,22 +88,24 @@ def test_weights_move_to_their_table_and_sqlite_keeps_every_row_and_check(tmp_pa
         db.engine.dispose()
 
 
+def _answer_indexes() -> set[str]:
+    """Names of the ``ix_`` indexes on ``answers`` (in an app context)."""
+    with db.engine.connect() as conn:
+        return {ix["name"] for ix in inspect(conn).get_indexes("answers") if ix["name"].startswith("ix_")}
+
+
 def test_answers_response_index_dropped_and_restored(blank_database_url, tmp_path):
     """95197372be08 drops ix_answers_response_id (the unique constraint leads with response_id)
     and its downgrade puts it back."""
     app = make_test_app(blank_database_url, tmp_path)
 
-    def answer_indexes() -> set[str]:
-        with db.engine.connect() as conn:
-            return {ix["name"] for ix in inspect(conn).get_indexes("answers") if ix["name"].startswith("ix_")}
-
     with app.app_context():
         upgrade(revision="3c1f9a7d2b64")
-        assert "ix_answers_response_id" in answer_indexes()
+        assert "ix_answers_response_id" in _answer_indexes()
         upgrade(revision="95197372be08")
-        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        assert _answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
         downgrade(revision="3c1f9a7d2b64")
-        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id", "ix_answers_response_id"}
+        assert _answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id", "ix_answers_response_id"}
         db.engine.dispose()
 
 
@@ -111,17 +113,13 @@ def test_answers_question_and_ngo_indexes_dropped_and_restored(blank_database_ur
     """d7a3e1f05c92 drops ix_answers_question_id and ix_answers_ngo_id; its downgrade puts both back."""
     app = make_test_app(blank_database_url, tmp_path)
 
-    def answer_indexes() -> set[str]:
-        with db.engine.connect() as conn:
-            return {ix["name"] for ix in inspect(conn).get_indexes("answers") if ix["name"].startswith("ix_")}
-
     with app.app_context():
         upgrade(revision="b41d7c2e9a15")
-        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        assert _answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
         upgrade(revision="d7a3e1f05c92")
-        assert answer_indexes() == set()
+        assert _answer_indexes() == set()
         downgrade(revision="b41d7c2e9a15")
-        assert answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
+        assert _answer_indexes() == {"ix_answers_ngo_id", "ix_answers_question_id"}
         db.engine.dispose()
 
 
